@@ -1,0 +1,373 @@
+//! [`Client`]: one generic executor over the tower stack.
+//!
+//! `send` is a thin generic shim: build the request (pure), hand it to the
+//! type-erased stack (the one non-generic path), decode the body. Everything a call
+//! does on the wire happens in the layers of [`crate::stack`].
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue, LOCATION};
+use serde::de::DeserializeOwned;
+use tower::ServiceExt as _;
+
+use crate::builder::ClientBuilder;
+use crate::endpoint::{Endpoint, build_request};
+use crate::error::{ApiError, Error, snippet};
+use crate::stack::{CallContext, HttpService};
+
+/// The `X-Request-ID` header.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// A client for the compute API. Cheap to clone (one `Arc`), `Send + Sync`, and
+/// meant to be shared by every task of a program.
+///
+/// ```no_run
+/// use mgc::{Client, compute::StartInstance};
+///
+/// # async fn run() -> Result<(), mgc::Error> {
+/// let client = Client::from_env()?;
+/// client.send(StartInstance::new("9ec75090-2872-4f51-8111-53d05d96d2c6")).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    service: HttpService,
+    base: String,
+    total_timeout: Option<Duration>,
+    preview_headers: http::HeaderMap,
+}
+
+/// What [`ClientBuilder::build`] hands over.
+pub(crate) struct Parts {
+    pub service: HttpService,
+    pub base: String,
+    pub total_timeout: Option<Duration>,
+    pub preview_headers: http::HeaderMap,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The headers hold the credential: show only their names.
+        let names: Vec<&str> = self.inner.preview_headers.keys().map(HeaderName::as_str).collect();
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base)
+            .field("total_timeout", &self.inner.total_timeout)
+            .field("headers", &names)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Per-call settings for [`Client::send_with`].
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct CallOptions {
+    request_id: Option<String>,
+    headers: Vec<(String, String)>,
+}
+
+impl CallOptions {
+    /// No per-call settings.
+    pub fn new() -> Self {
+        CallOptions::default()
+    }
+
+    /// Uses `id` as the `X-Request-ID` of the call (all its attempts share it).
+    pub fn request_id(mut self, id: impl Into<String>) -> Self {
+        self.request_id = Some(id.into());
+        self
+    }
+
+    /// Adds a header to this call only; it wins over a client-wide header of the same
+    /// name. An invalid name or value fails the call before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    fn apply(&self, request: &mut http::Request<Bytes>) -> Result<(), Error> {
+        let headers = request.headers_mut();
+        for (name, value) in &self.headers {
+            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::InvalidInput {
+                field: Cow::Owned(format!("header {name:?}")),
+                reason: Cow::Borrowed("is not a valid header name"),
+            })?;
+            let value = HeaderValue::from_str(value).map_err(|_| Error::InvalidInput {
+                field: Cow::Owned(format!("header {name:?}")),
+                reason: Cow::Borrowed("has a value that is not a valid header value"),
+            })?;
+            headers.insert(header, value);
+        }
+        let id = match &self.request_id {
+            Some(id) => HeaderValue::from_str(id).map_err(|_| Error::InvalidInput {
+                field: Cow::Borrowed("request_id"),
+                reason: Cow::Borrowed("is not a valid header value"),
+            })?,
+            None => new_request_id(),
+        };
+        headers.insert(REQUEST_ID, id);
+        Ok(())
+    }
+}
+
+/// A fresh UUID-v4-shaped request id.
+fn new_request_id() -> HeaderValue {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut bits = fastrand::u128(..);
+    bits = (bits & !(0xf << 76)) | (0x4 << 76); // version 4
+    bits = (bits & !(0x3 << 62)) | (0x2 << 62); // RFC 4122 variant
+    let mut out = [0u8; 36];
+    let mut nibble = 32;
+    for (i, slot) in out.iter_mut().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            *slot = b'-';
+        } else {
+            nibble -= 1;
+            *slot = HEX[((bits >> (nibble * 4)) & 0xf) as usize];
+        }
+    }
+    HeaderValue::from_bytes(&out).expect("hex digits and dashes are a valid header value")
+}
+
+/// The request [`Client::send`] would issue, as plain data for snapshot tests.
+///
+/// Credentials show as `[redacted]`, and a request id generated per call as
+/// `[per call]`, so snapshots are stable and never hold a secret.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RequestPreview {
+    /// The HTTP method.
+    pub method: String,
+    /// The absolute URL with its query.
+    pub url: String,
+    /// Every header, by lowercase name.
+    pub headers: BTreeMap<String, String>,
+    /// The JSON body, if any.
+    pub body: Option<serde_json::Value>,
+}
+
+impl Client {
+    /// A [`ClientBuilder`] with the defaults.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from `MGC_API_KEY` (or `MGC_JWT`), `MGC_REGION` and
+    /// `MGC_BASE_URL`; see [`ClientBuilder::from_env`] to adjust it further.
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env().build()
+    }
+
+    pub(crate) fn from_parts(parts: Parts) -> Client {
+        Client {
+            inner: Arc::new(Inner {
+                service: parts.service,
+                base: parts.base,
+                total_timeout: parts.total_timeout,
+                preview_headers: parts.preview_headers,
+            }),
+        }
+    }
+
+    /// The base every endpoint path is appended to, e.g. `https://api.magalu.cloud/br-se1/compute`.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base
+    }
+
+    /// Sends `endpoint` and decodes its response.
+    ///
+    /// Invalid input fails before anything is sent; retries and timeouts follow the
+    /// client's configuration.
+    pub async fn send<E: Endpoint>(&self, endpoint: E) -> Result<E::Response, Error> {
+        self.send_with(endpoint, CallOptions::new()).await
+    }
+
+    /// [`send`](Self::send) with per-call settings (request id, extra headers).
+    pub async fn send_with<E: Endpoint>(
+        &self,
+        endpoint: E,
+        options: CallOptions,
+    ) -> Result<E::Response, Error> {
+        let mut request = build_request(&endpoint, &self.inner.base)?;
+        drop(endpoint);
+        options.apply(&mut request)?;
+        let context = CallContext {
+            operation: E::OPERATION,
+            safe_to_repeat: E::safe_to_repeat(),
+            deadline: self.inner.total_timeout.map(|t| Instant::now() + t),
+        };
+        let response = self.execute(request, context).await?;
+        decode(E::OPERATION, response.body())
+    }
+
+    /// Runs an already built request through the stack: the one non-generic path
+    /// every call takes. Error statuses and redirects come back as errors.
+    pub async fn execute(
+        &self,
+        mut request: http::Request<Bytes>,
+        context: CallContext,
+    ) -> Result<http::Response<Bytes>, Error> {
+        request.extensions_mut().insert(context);
+        let response = self
+            .inner
+            .service
+            .clone()
+            .oneshot(request)
+            .await
+            .map_err(Error::from_box)?;
+        let status = response.status();
+        tracing::debug!(
+            operation = context.operation,
+            status = status.as_u16(),
+            request_id = response
+                .headers()
+                .get(REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or(""),
+            "response"
+        );
+        if status.is_success() {
+            Ok(response)
+        } else if status.is_redirection() {
+            Err(Error::Redirect {
+                status,
+                location: response
+                    .headers()
+                    .get(LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned),
+            })
+        } else {
+            Err(Error::Api(Box::new(ApiError::from_parts(
+                status,
+                response.headers(),
+                response.body(),
+            ))))
+        }
+    }
+
+    /// The exact request [`send`](Self::send) would issue for `endpoint`, without
+    /// sending it: for snapshot tests of what your code asks the API to do.
+    ///
+    /// ```
+    /// use mgc::{Client, compute::ListInstances};
+    ///
+    /// let client = Client::builder().api_key("key").build()?;
+    /// let request = client.preview(&ListInstances::new().limit(10u32).name("web"))?;
+    /// assert_eq!(request.method, "GET");
+    /// assert_eq!(
+    ///     request.url,
+    ///     "https://api.magalu.cloud/br-se1/compute/v1/instances?_limit=10&name=web"
+    /// );
+    /// assert_eq!(request.headers["x-api-key"], "[redacted]");
+    /// # Ok::<(), mgc::Error>(())
+    /// ```
+    pub fn preview<E: Endpoint>(&self, endpoint: &E) -> Result<RequestPreview, Error> {
+        self.preview_with(endpoint, &CallOptions::new())
+    }
+
+    /// [`preview`](Self::preview) with per-call settings.
+    pub fn preview_with<E: Endpoint>(
+        &self,
+        endpoint: &E,
+        options: &CallOptions,
+    ) -> Result<RequestPreview, Error> {
+        let mut request = build_request(endpoint, &self.inner.base)?;
+        let generated_id = options.request_id.is_none();
+        options.apply(&mut request)?;
+        // Client-wide headers first: a per-call header of the same name wins, as on the wire.
+        let mut headers = BTreeMap::new();
+        for (name, value) in self.inner.preview_headers.iter().chain(request.headers()) {
+            let shown = if value.is_sensitive() {
+                "[redacted]".to_owned()
+            } else if name == REQUEST_ID && generated_id {
+                "[per call]".to_owned()
+            } else {
+                String::from_utf8_lossy(value.as_bytes()).into_owned()
+            };
+            headers.insert(name.as_str().to_owned(), shown);
+        }
+        let body = if request.body().is_empty() {
+            None
+        } else {
+            Some(serde_json::from_slice(request.body()).map_err(|e| Error::InvalidInput {
+                field: Cow::Borrowed("body"),
+                reason: Cow::Owned(format!("is not JSON: {e}")),
+            })?)
+        };
+        Ok(RequestPreview {
+            method: request.method().to_string(),
+            url: request.uri().to_string(),
+            headers,
+            body,
+        })
+    }
+}
+
+/// Decodes a success body. An empty body reads as JSON `null`, which is what `()`
+/// expects for `204 No Content` and what every other type rejects with a typed error.
+pub(crate) fn decode<T: DeserializeOwned>(operation: &'static str, body: &[u8]) -> Result<T, Error> {
+    let input: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        body
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(input);
+    let fail = |path: String, message: String| Error::Decode {
+        operation,
+        path,
+        message,
+        body: snippet(body),
+    };
+    let value = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| fail(e.path().to_string(), e.inner().to_string()))?;
+    deserializer
+        .end()
+        .map_err(|e| fail(".".to_owned(), e.to_string()))?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_look_like_uuid_v4() {
+        let a = new_request_id();
+        let b = new_request_id();
+        assert_ne!(a, b);
+        let s = a.to_str().unwrap();
+        assert_eq!(s.len(), 36);
+        assert_eq!(&s[14..15], "4");
+        assert!(matches!(&s[19..20], "8" | "9" | "a" | "b"));
+    }
+
+    #[test]
+    fn decode_names_the_failing_path() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Page {
+            items: Vec<Item>,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Item {
+            n: u32,
+        }
+        let err = decode::<Page>("op", br#"{"items":[{"n":1},{"n":"x"}]}"#).unwrap_err();
+        match err {
+            Error::Decode { path, .. } => assert_eq!(path, "items[1].n"),
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(decode::<()>("op", b"").is_ok());
+        assert!(matches!(decode::<Page>("op", b""), Err(Error::Decode { .. })));
+        assert!(matches!(decode::<Page>("op", br#"{"items":[]"#), Err(Error::Decode { .. })));
+    }
+}

@@ -1,0 +1,266 @@
+//! The retry policy: what is re-sent, when, and what is never re-sent.
+//!
+//! * Re-sent: connection failures before the request left (nothing reached the
+//!   server), `429`, `502`, `503` and `504` (the server did not act).
+//! * Re-sent only when the operation is safe to repeat (`GET`, `DELETE`, and the
+//!   actions the endpoint table marks idempotent): `500`, an attempt timeout, and a
+//!   connection that broke mid-flight. A create is never re-sent after the server may
+//!   have acted on it; its error says the outcome is unknown instead
+//!   ([`Error::OutcomeUnknown`]).
+//! * Back-off: exponential from `initial` by `factor`, capped at `max`, with jitter.
+//!   `Retry-After` (seconds or an HTTP date) is honoured up to the cap.
+//! * Bounded: `max_attempts` per call, a budget shared by all calls of a client so a
+//!   failing server is not hammered by a burst, and never a sleep past the call's
+//!   deadline (the last error is returned instead of a bare timeout).
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+use tower::retry::budget::{Budget, TpsBudget};
+
+use super::CallContext;
+use crate::error::{ApiError, BoxError, Error, TransportKind};
+
+/// Retry settings. The defaults match the Go SDK: 3 attempts, 1 s initial back-off,
+/// 30 s cap, factor 2; plus jitter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RetryConfig {
+    /// Attempts per call, the first one included; `1` disables retries.
+    pub max_attempts: u32,
+    /// The back-off before the first retry.
+    pub initial_interval: Duration,
+    /// The longest back-off, `Retry-After` included.
+    pub max_interval: Duration,
+    /// How much the back-off grows per retry.
+    pub factor: f64,
+    /// Whether to randomize each back-off (between half and all of it).
+    pub jitter: bool,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        RetryConfig {
+            max_attempts: 3,
+            initial_interval: Duration::from_secs(1),
+            max_interval: Duration::from_secs(30),
+            factor: 2.0,
+            jitter: true,
+        }
+    }
+}
+
+impl RetryConfig {
+    /// No retries at all.
+    pub fn disabled() -> Self {
+        RetryConfig {
+            max_attempts: 1,
+            ..RetryConfig::default()
+        }
+    }
+
+    /// The back-off before retry number `retry` (1-based), before jitter.
+    pub fn backoff(&self, retry: u32) -> Duration {
+        let exp = self.factor.max(1.0).powi(retry.saturating_sub(1).min(64) as i32);
+        let secs = self.initial_interval.as_secs_f64() * exp;
+        Duration::from_secs_f64(secs.min(self.max_interval.as_secs_f64()))
+    }
+}
+
+/// What the policy decided about one outcome.
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    /// Success, or a failure no retry can mend.
+    Final,
+    /// Try again.
+    Retry,
+    /// A failure after which the server may have acted, on a call that must not repeat.
+    MayHaveActed,
+}
+
+/// The [`tower::retry::Policy`] of the stack. One is cloned per call.
+#[derive(Clone)]
+pub struct RetryPolicy {
+    config: RetryConfig,
+    budget: Arc<TpsBudget>,
+    attempts: u32,
+}
+
+impl std::fmt::Debug for RetryPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RetryPolicy")
+            .field("config", &self.config)
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RetryPolicy {
+    /// A policy with `config` and a retry budget shared by every clone: retries may
+    /// add at most 20% to the calls of the last 10 seconds (plus 10 per second), so a
+    /// burst of calls to a failing server does not multiply into a storm.
+    pub fn new(config: RetryConfig) -> Self {
+        RetryPolicy {
+            config,
+            budget: Arc::new(TpsBudget::new(Duration::from_secs(10), 10, 0.2)),
+            attempts: 0,
+        }
+    }
+
+    /// A policy whose budget is `budget` (shared with whoever else holds it).
+    pub fn with_budget(config: RetryConfig, budget: Arc<TpsBudget>) -> Self {
+        RetryPolicy {
+            config,
+            budget,
+            attempts: 0,
+        }
+    }
+
+    fn verdict(result: &Result<http::Response<Bytes>, BoxError>, safe: bool) -> Verdict {
+        let unsafe_failure = if safe { Verdict::Retry } else { Verdict::MayHaveActed };
+        match result {
+            Ok(response) => match response.status() {
+                StatusCode::TOO_MANY_REQUESTS
+                | StatusCode::BAD_GATEWAY
+                | StatusCode::SERVICE_UNAVAILABLE
+                | StatusCode::GATEWAY_TIMEOUT => Verdict::Retry,
+                StatusCode::INTERNAL_SERVER_ERROR => unsafe_failure,
+                _ => Verdict::Final,
+            },
+            Err(error) => match error.downcast_ref::<Error>() {
+                Some(Error::Transport {
+                    kind: TransportKind::Connect,
+                    ..
+                }) => Verdict::Retry,
+                Some(Error::Transport {
+                    kind: TransportKind::Io,
+                    ..
+                })
+                | Some(Error::Timeout(_)) => unsafe_failure,
+                _ => Verdict::Final,
+            },
+        }
+    }
+}
+
+/// The final outcome of a call as an error (an error status becomes [`Error::Api`]).
+fn into_error(result: &mut Result<http::Response<Bytes>, BoxError>) -> Error {
+    let taken = std::mem::replace(result, Ok(http::Response::new(Bytes::new())));
+    match taken {
+        Ok(response) => Error::Api(Box::new(ApiError::from_parts(
+            response.status(),
+            response.headers(),
+            response.body(),
+        ))),
+        Err(error) => Error::from_box(error),
+    }
+}
+
+/// `Retry-After` as a delay: delta-seconds or an HTTP date.
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let delta = when.signed_duration_since(chrono::Utc::now());
+    Some(delta.to_std().unwrap_or(Duration::ZERO))
+}
+
+impl tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError> for RetryPolicy {
+    type Future = Pin<Box<tokio::time::Sleep>>;
+
+    fn retry(
+        &mut self,
+        request: &mut http::Request<Bytes>,
+        result: &mut Result<http::Response<Bytes>, BoxError>,
+    ) -> Option<Self::Future> {
+        self.attempts += 1;
+        let context = request.extensions().get::<CallContext>().copied();
+        let safe = context.is_some_and(|c| c.safe_to_repeat);
+        match Self::verdict(result, safe) {
+            Verdict::Final => {
+                if result.is_ok() {
+                    self.budget.deposit();
+                }
+                return None;
+            }
+            Verdict::MayHaveActed => {
+                let source = Box::new(into_error(result));
+                let operation = context.map_or("request", |c| c.operation);
+                *result = Err(Box::new(Error::OutcomeUnknown { operation, source }));
+                return None;
+            }
+            Verdict::Retry => {}
+        }
+
+        let mut delay = self.config.backoff(self.attempts);
+        if self.config.jitter {
+            delay = delay.mul_f64(0.5 + fastrand::f64() * 0.5);
+        }
+        if let Ok(response) = result.as_ref() {
+            if let Some(wait) = retry_after(response.headers()) {
+                delay = delay.max(wait).min(self.config.max_interval);
+            }
+        }
+        let past_deadline = context
+            .and_then(|c| c.deadline)
+            .is_some_and(|deadline| Instant::now() + delay >= deadline);
+
+        if self.attempts >= self.config.max_attempts || past_deadline || !self.budget.withdraw() {
+            let last = Box::new(into_error(result));
+            *result = Err(Box::new(Error::RetriesExhausted {
+                attempts: self.attempts,
+                last,
+            }));
+            return None;
+        }
+        tracing::debug!(
+            operation = context.map_or("request", |c| c.operation),
+            attempt = self.attempts,
+            delay_ms = delay.as_millis() as u64,
+            "retrying"
+        );
+        Some(Box::pin(tokio::time::sleep(delay)))
+    }
+
+    fn clone_request(&mut self, request: &http::Request<Bytes>) -> Option<http::Request<Bytes>> {
+        if self.config.max_attempts <= 1 {
+            return None;
+        }
+        let mut copy = http::Request::new(request.body().clone());
+        *copy.method_mut() = request.method().clone();
+        *copy.uri_mut() = request.uri().clone();
+        *copy.version_mut() = request.version();
+        *copy.headers_mut() = request.headers().clone();
+        *copy.extensions_mut() = request.extensions().clone();
+        Some(copy)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_caps() {
+        let c = RetryConfig::default();
+        assert_eq!(c.backoff(1), Duration::from_secs(1));
+        assert_eq!(c.backoff(2), Duration::from_secs(2));
+        assert_eq!(c.backoff(3), Duration::from_secs(4));
+        assert_eq!(c.backoff(30), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", "2".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(2)));
+        h.insert("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::ZERO));
+        h.insert("retry-after", "soon".parse().unwrap());
+        assert_eq!(retry_after(&h), None);
+    }
+}

@@ -1,0 +1,23 @@
+//! Attempt and total timeouts: tower's `Timeout`, with its `Elapsed` turned into an
+//! [`Error::Timeout`] that says which of the two fired.
+
+use std::time::Duration;
+
+use tower::timeout::error::Elapsed;
+
+use crate::error::{BoxError, Error, Timeout};
+
+/// Maps tower's anonymous `Elapsed` to `Error::Timeout(kind(limit))`; other errors
+/// pass through. Used as `ServiceBuilder::map_err` right outside a `TimeoutLayer`.
+pub fn name_elapsed(
+    limit: Duration,
+    kind: fn(Duration) -> Timeout,
+) -> impl Fn(BoxError) -> BoxError + Clone + Send + Sync + 'static {
+    move |error: BoxError| {
+        if error.is::<Elapsed>() {
+            Box::new(Error::Timeout(kind(limit)))
+        } else {
+            error
+        }
+    }
+}
