@@ -17,11 +17,11 @@ use crate::client::Client;
 use crate::credentials::{Credentials, Secret};
 use crate::error::{BoxError, Error, Timeout};
 use crate::region::{API_HOST, DEFAULT_BASE_PATH, Region};
+use crate::stack::HttpService;
 use crate::stack::headers::SetHeadersLayer;
 use crate::stack::retry::{RetryConfig, RetryPolicy};
 use crate::stack::timeout::name_elapsed;
 use crate::stack::transport::ReqwestTransport;
-use crate::stack::HttpService;
 
 /// The `User-Agent` this crate sends: `mgc-rust/<version>`.
 pub const USER_AGENT_PREFIX: &str = concat!("mgc-rust/", env!("CARGO_PKG_VERSION"));
@@ -305,13 +305,17 @@ impl ClientBuilder {
         let (name, value) = credentials.header()?;
         headers.insert(name, value);
         let agent = match &self.user_agent_suffix {
-            Some(suffix) if !suffix.trim().is_empty() => format!("{USER_AGENT_PREFIX} {}", suffix.trim()),
+            Some(suffix) if !suffix.trim().is_empty() => {
+                format!("{USER_AGENT_PREFIX} {}", suffix.trim())
+            }
             _ => USER_AGENT_PREFIX.to_owned(),
         };
         headers.insert(
             USER_AGENT,
             HeaderValue::from_str(&agent).map_err(|_| {
-                Error::Config(Cow::Borrowed("the user agent suffix is not a valid header value"))
+                Error::Config(Cow::Borrowed(
+                    "the user agent suffix is not a valid header value",
+                ))
             })?,
         );
         for (name, value) in &self.headers {
@@ -319,7 +323,9 @@ impl ClientBuilder {
                 Error::Config(format!("{name:?} is not a valid header name").into())
             })?;
             let value = HeaderValue::from_str(value).map_err(|_| {
-                Error::Config(format!("the value of header {name:?} is not a valid header value").into())
+                Error::Config(
+                    format!("the value of header {name:?} is not a valid header value").into(),
+                )
             })?;
             headers.insert(header, value);
         }
@@ -335,7 +341,9 @@ impl ClientBuilder {
                     .connect_timeout(self.connect_timeout)
                     .pool_idle_timeout(Duration::from_secs(60))
                     .build()
-                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}").into()))?;
+                    .map_err(|e| {
+                        Error::Config(format!("cannot build the HTTP client: {e}").into())
+                    })?;
                 HttpService::new(ReqwestTransport::new(client, self.body_limit))
             }
         };
@@ -408,14 +416,17 @@ fn tls_config(extra_roots: &[Vec<u8>]) -> Result<rustls::ClientConfig, Error> {
     for pem in extra_roots {
         let mut added = 0;
         for cert in CertificateDer::pem_slice_iter(pem) {
-            let cert = cert.map_err(|e| Error::Config(format!("bad root certificate PEM: {e}").into()))?;
+            let cert =
+                cert.map_err(|e| Error::Config(format!("bad root certificate PEM: {e}").into()))?;
             roots
                 .add(cert)
                 .map_err(|e| Error::Config(format!("unusable root certificate: {e}").into()))?;
             added += 1;
         }
         if added == 0 {
-            return Err(Error::Config(Cow::Borrowed("a root certificate PEM holds no certificate")));
+            return Err(Error::Config(Cow::Borrowed(
+                "a root certificate PEM holds no certificate",
+            )));
         }
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());

@@ -114,7 +114,9 @@ mod tests {
     fn secrets_never_print() {
         let c = Credentials::ApiKey(Secret::new("canary-123"));
         assert!(!format!("{c:?}").contains("canary"));
-        let e = Credentials::ApiKey(Secret::new("canary\n123")).header().unwrap_err();
+        let e = Credentials::ApiKey(Secret::new("canary\n123"))
+            .header()
+            .unwrap_err();
         assert!(!e.to_string().contains("canary"));
         assert!(!format!("{e:?}").contains("canary"));
     }

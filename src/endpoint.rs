@@ -146,7 +146,10 @@ impl<T: Display + ?Sized> Display for PathSegment<'_, T> {
 }
 
 /// Rejects path values that would not stay one meaningful segment: empty, `.` and `..`.
-pub fn check_path_segment<T: Display + ?Sized>(field: &'static str, value: &T) -> Result<(), Error> {
+pub fn check_path_segment<T: Display + ?Sized>(
+    field: &'static str,
+    value: &T,
+) -> Result<(), Error> {
     /// Records the first bytes and the length without allocating.
     struct Probe {
         len: usize,
@@ -163,7 +166,10 @@ pub fn check_path_segment<T: Display + ?Sized>(field: &'static str, value: &T) -
             Ok(())
         }
     }
-    let mut probe = Probe { len: 0, head: [0; 2] };
+    let mut probe = Probe {
+        len: 0,
+        head: [0; 2],
+    };
     let _ = write!(probe, "{value}");
     let reason = match (probe.len, probe.head) {
         (0, _) => "must not be empty",
@@ -185,7 +191,10 @@ pub struct Query<'a> {
 impl<'a> Query<'a> {
     /// Starts a query string at the end of `out`.
     pub fn new(out: &'a mut String) -> Self {
-        Query { out, started: false }
+        Query {
+            out,
+            started: false,
+        }
     }
 
     /// Appends `name=value`, with the value percent-encoded.
@@ -282,7 +291,10 @@ mod tests {
     fn query_lists_are_comma_joined_and_values_encoded() {
         let mut s = String::from("/x");
         let mut q = Query::new(&mut s);
-        q.push("expand", &vec!["image".to_string(), "machine-type".to_string()]);
+        q.push(
+            "expand",
+            &vec!["image".to_string(), "machine-type".to_string()],
+        );
         q.push("_sort", "created_at:asc");
         q.push("name", "a b&c=d,e");
         assert_eq!(

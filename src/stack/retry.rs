@@ -63,7 +63,10 @@ impl RetryConfig {
 
     /// The back-off before retry number `retry` (1-based), before jitter.
     pub fn backoff(&self, retry: u32) -> Duration {
-        let exp = self.factor.max(1.0).powi(retry.saturating_sub(1).min(64) as i32);
+        let exp = self
+            .factor
+            .max(1.0)
+            .powi(retry.saturating_sub(1).min(64) as i32);
         let secs = self.initial_interval.as_secs_f64() * exp;
         Duration::from_secs_f64(secs.min(self.max_interval.as_secs_f64()))
     }
@@ -119,7 +122,11 @@ impl RetryPolicy {
     }
 
     fn verdict(result: &Result<http::Response<Bytes>, BoxError>, safe: bool) -> Verdict {
-        let unsafe_failure = if safe { Verdict::Retry } else { Verdict::MayHaveActed };
+        let unsafe_failure = if safe {
+            Verdict::Retry
+        } else {
+            Verdict::MayHaveActed
+        };
         match result {
             Ok(response) => match response.status() {
                 StatusCode::TOO_MANY_REQUESTS
@@ -160,7 +167,11 @@ fn into_error(result: &mut Result<http::Response<Bytes>, BoxError>) -> Error {
 
 /// `Retry-After` as a delay: delta-seconds or an HTTP date.
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
@@ -258,7 +269,10 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert("retry-after", "2".parse().unwrap());
         assert_eq!(retry_after(&h), Some(Duration::from_secs(2)));
-        h.insert("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT".parse().unwrap());
+        h.insert(
+            "retry-after",
+            "Sun, 06 Nov 1994 08:49:37 GMT".parse().unwrap(),
+        );
         assert_eq!(retry_after(&h), Some(Duration::ZERO));
         h.insert("retry-after", "soon".parse().unwrap());
         assert_eq!(retry_after(&h), None);

@@ -40,7 +40,10 @@ impl Service<http::Request<Bytes>> for ReqwestTransport {
         Box::pin(async move {
             let request = reqwest::Request::try_from(request).map_err(Error::from_reqwest)?;
             let mut response = client.execute(request).await.map_err(Error::from_reqwest)?;
-            if response.content_length().is_some_and(|len| len > limit as u64) {
+            if response
+                .content_length()
+                .is_some_and(|len| len > limit as u64)
+            {
                 return Err(Error::BodyTooLarge { limit }.into());
             }
             let body = read_body(&mut response, limit).await?;

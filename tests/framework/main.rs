@@ -1,0 +1,74 @@
+//! Framework tests: a real HTTP server on loopback, and assertions on what crossed
+//! the wire. The endpoints used here are declared in this (user) crate with
+//! `mgc::endpoint!`, the way a user adds an endpoint the SDK does not ship.
+
+mod support;
+
+mod headers;
+mod input;
+mod layers;
+mod retry;
+mod secrets;
+mod timeouts;
+
+/// Endpoints declared outside the `mgc` crate.
+pub mod things {
+    use serde::Deserialize;
+
+    /// A thing.
+    #[derive(Debug, Deserialize, PartialEq)]
+    pub struct Thing {
+        /// Its id.
+        pub id: String,
+        /// Its name.
+        pub name: String,
+    }
+
+    /// The id of a created thing.
+    #[derive(Debug, Deserialize, PartialEq)]
+    pub struct Created {
+        /// The new id.
+        pub id: String,
+    }
+
+    mgc::endpoint! {
+        /// Reads a thing.
+        pub struct GetThing {
+            method: GET,
+            path: "/v1/things/{id}",
+            response: Thing,
+            headers: { "x-api-version": "1.1" },
+            required: {
+                /// The thing's id.
+                id: String => path;
+            },
+            optional: {
+                /// Related objects to include.
+                expand: Vec<String> => query;
+            },
+        }
+
+        /// Creates a thing: never safe to repeat.
+        pub struct CreateThing {
+            method: POST,
+            path: "/v1/things",
+            response: Created,
+            required: {
+                /// Its name.
+                name: String => body;
+            },
+        }
+
+        /// An action the table marks safe to repeat.
+        pub struct PokeThing {
+            method: POST,
+            path: "/v1/things/{id}/poke",
+            response: (),
+            idempotent: true,
+            required: {
+                /// The thing's id.
+                id: String => path;
+            },
+        }
+    }
+}

@@ -1,0 +1,155 @@
+use std::time::Duration;
+
+use mgc::{Error, TransportKind};
+
+use crate::support::{Reply, TestServer, client_for};
+use crate::things::{CreateThing, GetThing, PokeThing};
+
+const THING: &str = r#"{"id":"1","name":"x"}"#;
+
+#[tokio::test]
+async fn a_503_then_200_is_retried_with_one_request_id() {
+    let server = TestServer::start(vec![Reply::status(503), Reply::json(200, THING)]).await;
+    let client = client_for(&server).build().unwrap();
+    let thing = client.send(GetThing::new("1")).await.unwrap();
+    assert_eq!(thing.name, "x");
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2, "one retry");
+    assert_eq!(
+        seen[0].header("x-request-id"),
+        seen[1].header("x-request-id")
+    );
+}
+
+#[tokio::test]
+async fn retries_stop_after_max_attempts_with_the_last_error() {
+    let busy = || Reply::json(503, r#"{"slug":"busy","message":"try later"}"#);
+    let server = TestServer::start(vec![busy(), busy(), busy(), busy()]).await;
+    let client = client_for(&server).build().unwrap();
+    match client.send(GetThing::new("1")).await {
+        Err(Error::RetriesExhausted { attempts, last }) => {
+            assert_eq!(attempts, 3);
+            assert_eq!(last.slug(), Some("busy"));
+        }
+        other => panic!("expected RetriesExhausted, got {other:?}"),
+    }
+    assert_eq!(server.count(), 3);
+}
+
+#[tokio::test]
+async fn a_create_answered_500_is_not_sent_again() {
+    let server = TestServer::start(vec![
+        Reply::json(500, r#"{"slug":"internal","message":"boom"}"#),
+        Reply::json(201, r#"{"id":"dup"}"#),
+    ])
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let err = client.send(CreateThing::new("web")).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::OutcomeUnknown {
+                operation: "create_thing",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.status(), Some(http::StatusCode::INTERNAL_SERVER_ERROR));
+    assert_eq!(
+        server.count(),
+        1,
+        "a create must not be re-sent after a 500"
+    );
+}
+
+#[tokio::test]
+async fn a_create_answered_429_is_retried_because_the_server_did_not_act() {
+    let server =
+        TestServer::start(vec![Reply::status(429), Reply::json(201, r#"{"id":"n"}"#)]).await;
+    let client = client_for(&server).build().unwrap();
+    assert_eq!(client.send(CreateThing::new("web")).await.unwrap().id, "n");
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
+async fn an_idempotent_action_answered_500_is_retried() {
+    let server = TestServer::start(vec![Reply::status(500), Reply::status(204)]).await;
+    let client = client_for(&server).build().unwrap();
+    client.send(PokeThing::new("1")).await.unwrap();
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
+async fn client_errors_are_not_retried() {
+    let server = TestServer::start(vec![Reply::json(
+        404,
+        r#"{"slug":"not_found","message":"gone"}"#,
+    )])
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let err = client.send(GetThing::new("1")).await.unwrap_err();
+    assert!(err.is_not_found());
+    assert_eq!(err.slug(), Some("not_found"));
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured() {
+    let server = TestServer::start(vec![
+        Reply::status(503).with_header("retry-after", "2"),
+        Reply::json(200, THING),
+    ])
+    .await;
+    let client = client_for(&server)
+        .retry(mgc::RetryConfig {
+            max_attempts: 2,
+            initial_interval: Duration::from_millis(1),
+            max_interval: Duration::from_secs(5),
+            factor: 2.0,
+            jitter: true,
+        })
+        .build()
+        .unwrap();
+    client.send(GetThing::new("1")).await.unwrap();
+    let seen = server.seen();
+    let gap = seen[1].at - seen[0].at;
+    assert!(
+        gap >= Duration::from_secs(2),
+        "the retry came after {gap:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_even_for_a_create() {
+    // A port nothing listens on: the request never left, so re-sending is harmless.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let client = mgc::Client::builder()
+        .api_key("k")
+        .base_url(format!("http://127.0.0.1:{port}/br-se1"))
+        .retry(mgc::RetryConfig {
+            initial_interval: Duration::from_millis(1),
+            jitter: false,
+            ..mgc::RetryConfig::default()
+        })
+        .build()
+        .unwrap();
+    match client.send(CreateThing::new("web")).await {
+        Err(Error::RetriesExhausted { attempts: 3, last }) => {
+            assert!(
+                matches!(
+                    *last,
+                    Error::Transport {
+                        kind: TransportKind::Connect,
+                        ..
+                    }
+                ),
+                "{last:?}"
+            );
+        }
+        other => panic!("expected three refused attempts, got {other:?}"),
+    }
+}

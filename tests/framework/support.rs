@@ -1,0 +1,154 @@
+//! A small scripted HTTP server on 127.0.0.1 that records what crosses the wire.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::Response;
+use bytes::Bytes;
+use http::{HeaderMap, Method, StatusCode};
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: Method,
+    pub uri: String,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    pub at: Instant,
+}
+
+impl Seen {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// What the server answers to the next request.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// Status, extra headers, body.
+    Answer(u16, Vec<(&'static str, String)>, String),
+    /// Never answer.
+    Hang,
+}
+
+impl Reply {
+    pub fn json(status: u16, body: &str) -> Reply {
+        Reply::Answer(
+            status,
+            vec![("content-type", "application/json".into())],
+            body.into(),
+        )
+    }
+    pub fn status(status: u16) -> Reply {
+        Reply::Answer(status, vec![], String::new())
+    }
+    pub fn with_header(self, name: &'static str, value: &str) -> Reply {
+        match self {
+            Reply::Answer(s, mut h, b) => {
+                h.push((name, value.into()));
+                Reply::Answer(s, h, b)
+            }
+            hang => hang,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Shared {
+    seen: Vec<Seen>,
+    script: VecDeque<Reply>,
+}
+
+/// The server; it stops when dropped.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    shared: Arc<Mutex<Shared>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl TestServer {
+    /// Starts a server that answers from `script` in order, then `200 {}` forever.
+    pub async fn start(script: Vec<Reply>) -> TestServer {
+        let shared = Arc::new(Mutex::new(Shared {
+            seen: Vec::new(),
+            script: script.into(),
+        }));
+        let app = axum::Router::new()
+            .fallback(handle)
+            .with_state(shared.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        TestServer { addr, shared, task }
+    }
+
+    /// The region URL to give the client.
+    pub fn url(&self) -> String {
+        format!("http://{}/br-se1", self.addr)
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.shared.lock().unwrap().seen.clone()
+    }
+
+    pub fn count(&self) -> usize {
+        self.shared.lock().unwrap().seen.len()
+    }
+}
+
+async fn handle(State(shared): State<Arc<Mutex<Shared>>>, request: Request) -> Response {
+    let at = Instant::now();
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let reply = {
+        let mut shared = shared.lock().unwrap();
+        shared.seen.push(Seen {
+            method: parts.method,
+            uri: parts.uri.to_string(),
+            headers: parts.headers,
+            body,
+            at,
+        });
+        shared.script.pop_front()
+    };
+    match reply.unwrap_or_else(|| Reply::json(200, "{}")) {
+        Reply::Answer(status, headers, body) => {
+            let mut response = Response::new(Body::from(body));
+            *response.status_mut() = StatusCode::from_u16(status).unwrap();
+            for (name, value) in headers {
+                response.headers_mut().insert(name, value.parse().unwrap());
+            }
+            response
+        }
+        Reply::Hang => std::future::pending().await,
+    }
+}
+
+/// A client for `server` with fast retries, so tests don't wait on back-off.
+pub fn client_for(server: &TestServer) -> mgc::ClientBuilder {
+    mgc::Client::builder()
+        .api_key("test-key")
+        .base_url(server.url())
+        .retry(mgc::RetryConfig {
+            max_attempts: 3,
+            initial_interval: Duration::from_millis(5),
+            max_interval: Duration::from_millis(50),
+            factor: 2.0,
+            jitter: false,
+        })
+}

@@ -1,0 +1,81 @@
+use std::time::{Duration, Instant};
+
+use mgc::{Error, Timeout};
+
+use crate::support::{Reply, TestServer, client_for};
+use crate::things::{CreateThing, GetThing};
+
+#[tokio::test]
+async fn an_attempt_timeout_fires_against_a_server_that_never_answers() {
+    let server = TestServer::start(vec![Reply::Hang]).await;
+    let client = client_for(&server)
+        .attempt_timeout(Duration::from_millis(200))
+        .max_attempts(1)
+        .build()
+        .unwrap();
+    let err = client.send(GetThing::new("1")).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Timeout(Timeout::Attempt(d)) if d == Duration::from_millis(200)),
+        "{err:?}"
+    );
+    assert!(err.is_timeout());
+}
+
+#[tokio::test]
+async fn a_timed_out_read_is_retried_but_a_timed_out_create_is_not() {
+    let server = TestServer::start(vec![Reply::Hang, Reply::Hang, Reply::Hang, Reply::Hang]).await;
+    let client = client_for(&server)
+        .attempt_timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let err = client.send(GetThing::new("1")).await.unwrap_err();
+    assert!(
+        matches!(err, Error::RetriesExhausted { attempts: 3, .. }),
+        "{err:?}"
+    );
+    assert!(err.is_timeout());
+    assert_eq!(server.count(), 3);
+
+    let err = client.send(CreateThing::new("web")).await.unwrap_err();
+    assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
+    assert!(err.is_timeout());
+    assert_eq!(server.count(), 4, "the create was sent once");
+}
+
+#[tokio::test]
+async fn the_total_timeout_bounds_the_whole_call() {
+    let server = TestServer::start(vec![Reply::Hang]).await;
+    let client = client_for(&server)
+        .attempt_timeout(Duration::from_secs(30))
+        .timeout(Some(Duration::from_millis(300)))
+        .build()
+        .unwrap();
+    let err = client.send(GetThing::new("1")).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout(Timeout::Total(_))), "{err:?}");
+}
+
+#[tokio::test]
+async fn back_off_never_sleeps_past_the_deadline() {
+    let server = TestServer::start(vec![
+        Reply::json(503, r#"{"slug":"busy","message":"later"}"#).with_header("retry-after", "20"),
+    ])
+    .await;
+    let client = client_for(&server)
+        .retry(mgc::RetryConfig {
+            max_interval: Duration::from_secs(60),
+            ..mgc::RetryConfig::default()
+        })
+        .timeout(Some(Duration::from_secs(2)))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.send(GetThing::new("1")).await.unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "it slept toward the deadline"
+    );
+    // The caller learns what the server said, not just that time ran out.
+    assert!(!err.is_timeout(), "{err:?}");
+    assert_eq!(err.slug(), Some("busy"));
+    assert_eq!(server.count(), 1);
+}
