@@ -94,6 +94,36 @@ pub enum Error {
         reason: Cow<'static, str>,
     },
 
+    /// A waited-on resource entered an error status, so it cannot reach the target.
+    #[error("{resource} {id} entered the error status `{status}`{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+    ResourceFailed {
+        /// The kind of resource (`instance`, `snapshot`, `image`).
+        resource: &'static str,
+        /// Its id.
+        id: String,
+        /// The status it entered, as the API spells it.
+        status: String,
+        /// The API's explanation, when the resource carries one.
+        message: Option<String>,
+    },
+
+    /// A wait reached its deadline before the resource reached the target.
+    #[error(
+        "gave up waiting for {resource} {id} to be {target} after {waited:?} (last status `{last_status}`)"
+    )]
+    WaitTimeout {
+        /// The kind of resource.
+        resource: &'static str,
+        /// Its id.
+        id: String,
+        /// The condition waited for.
+        target: &'static str,
+        /// The last status observed.
+        last_status: String,
+        /// How long the wait lasted.
+        waited: Duration,
+    },
+
     /// Every attempt failed with a retryable error.
     #[error("gave up after {attempts} attempts: {last}")]
     RetriesExhausted {
@@ -285,7 +315,7 @@ impl Error {
     /// Whether a timeout ended the call.
     pub fn is_timeout(&self) -> bool {
         match self {
-            Error::Timeout(_) => true,
+            Error::Timeout(_) | Error::WaitTimeout { .. } => true,
             Error::RetriesExhausted { last, .. } => last.is_timeout(),
             Error::OutcomeUnknown { source, .. } => source.is_timeout(),
             _ => false,

@@ -30,6 +30,7 @@
 //!
 //! [MagaluCloud]: https://magalu.cloud
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![forbid(unsafe_code)]
 
 // Lets the endpoint macro name this crate as `::mgc` from inside it, too.
 extern crate self as mgc;
@@ -42,6 +43,7 @@ mod error;
 pub mod paging;
 mod region;
 pub mod stack;
+pub mod waiting;
 
 pub mod compute;
 
@@ -53,6 +55,7 @@ pub use error::{ApiError, BODY_SNIPPET_LIMIT, BoxError, Error, Timeout, Transpor
 pub use paging::{ListMeta, Meta, Page, Paginated};
 pub use region::{API_HOST, DEFAULT_BASE_PATH, Region};
 pub use stack::retry::RetryConfig;
+pub use waiting::{Check, Observed, Wait, Waiter};
 
 /// Declares endpoints from table entries; see the [`mgc_macros`] crate for the grammar.
 ///

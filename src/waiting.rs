@@ -1,0 +1,205 @@
+//! Waiters: poll a resource until it reaches a state, fail fast when it cannot.
+//!
+//! Most compute actions answer at once and finish in the background (`204` for a
+//! stop, `201` for a create). A [`Waiter`] names the resource to poll and reads each
+//! answer as done, still pending, or failed; [`Client::wait`] runs the loop with a
+//! capped back-off, a deadline, and an optional callback that sees every status
+//! observed (for a progress bar).
+//!
+//! A resource that enters an error status ends the wait at once with
+//! [`Error::ResourceFailed`] naming that status, instead of running into the
+//! deadline the way hand-written loops that only look for success do.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::time::{Duration, Instant};
+
+use crate::client::Client;
+use crate::endpoint::Endpoint;
+use crate::error::Error;
+
+/// How one poll went.
+#[derive(Debug)]
+pub enum Check<T> {
+    /// The resource reached the target; the wait returns this.
+    Done(T),
+    /// Not there yet; `status` is what the resource reports now.
+    Pending {
+        /// The status observed, as the API spells it.
+        status: String,
+    },
+    /// The resource can no longer reach the target.
+    Failed {
+        /// The status observed.
+        status: String,
+        /// The API's explanation, when it gives one.
+        message: Option<String>,
+    },
+    /// The poll itself failed; the wait returns this error.
+    Error(Error),
+}
+
+/// A condition on a resource, checked by polling one endpoint.
+pub trait Waiter {
+    /// What a successful wait returns (usually the resource in its final state).
+    type Output;
+    /// The endpoint polled.
+    type Poll: Endpoint;
+    /// The kind of resource, for messages (`instance`).
+    const RESOURCE: &'static str;
+    /// The condition, for messages (`running`).
+    const TARGET: &'static str;
+
+    /// The id of the resource waited on.
+    fn id(&self) -> &str;
+    /// The request to poll with.
+    fn poll(&self) -> Self::Poll;
+    /// Reads one poll's outcome.
+    fn check(
+        &self,
+        outcome: Result<<Self::Poll as Endpoint>::Response, Error>,
+    ) -> Check<Self::Output>;
+}
+
+/// One status observed while waiting, as given to [`Wait::on_status`].
+#[derive(Debug, Clone, Copy)]
+pub struct Observed<'a> {
+    /// The status the resource reported (or `done` / the failure status).
+    pub status: &'a str,
+    /// How many polls have been made.
+    pub polls: u32,
+    /// Time since the wait started.
+    pub elapsed: Duration,
+}
+
+type Callback<'a> = Box<dyn FnMut(Observed<'_>) + Send + 'a>;
+
+/// A wait being configured; `.await` it to run it.
+#[must_use = "a wait does nothing until awaited"]
+pub struct Wait<'a, W> {
+    client: &'a Client,
+    waiter: W,
+    timeout: Duration,
+    first_interval: Duration,
+    max_interval: Duration,
+    on_status: Option<Callback<'a>>,
+}
+
+impl<'a, W: Waiter> Wait<'a, W> {
+    /// Gives up after `timeout` (default 10 minutes) with [`Error::WaitTimeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Polls first after `first`, then backs off by half again each time up to `max`
+    /// (defaults: 1 s and 10 s).
+    pub fn interval(mut self, first: Duration, max: Duration) -> Self {
+        self.first_interval = first;
+        self.max_interval = max.max(first);
+        self
+    }
+
+    /// Calls `f` with every status observed, the final one included.
+    pub fn on_status(mut self, f: impl FnMut(Observed<'_>) + Send + 'a) -> Self {
+        self.on_status = Some(Box::new(f));
+        self
+    }
+
+    async fn run(mut self) -> Result<W::Output, Error> {
+        let started = Instant::now();
+        let deadline = started + self.timeout;
+        let mut interval = self.first_interval;
+        let mut polls = 0;
+        let mut last_status;
+        loop {
+            polls += 1;
+            let outcome = self.client.send(self.waiter.poll()).await;
+            let mut report = |status: &str| {
+                if let Some(f) = self.on_status.as_mut() {
+                    f(Observed {
+                        status,
+                        polls,
+                        elapsed: started.elapsed(),
+                    });
+                }
+            };
+            match self.waiter.check(outcome) {
+                Check::Done(output) => {
+                    report("done");
+                    return Ok(output);
+                }
+                Check::Error(error) => return Err(error),
+                Check::Failed { status, message } => {
+                    report(&status);
+                    return Err(Error::ResourceFailed {
+                        resource: W::RESOURCE,
+                        id: self.waiter.id().to_owned(),
+                        status,
+                        message,
+                    });
+                }
+                Check::Pending { status } => {
+                    report(&status);
+                    last_status = status;
+                }
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(Error::WaitTimeout {
+                    resource: W::RESOURCE,
+                    id: self.waiter.id().to_owned(),
+                    target: W::TARGET,
+                    last_status,
+                    waited: started.elapsed(),
+                });
+            }
+            // Never sleep past the deadline: the last poll happens right at it.
+            tokio::time::sleep(interval.min(deadline - now)).await;
+            interval = interval.mul_f64(1.5).min(self.max_interval);
+        }
+    }
+}
+
+impl<'a, W> IntoFuture for Wait<'a, W>
+where
+    W: Waiter + Send + 'a,
+    W::Output: Send,
+    W::Poll: Send,
+    <W::Poll as Endpoint>::Response: Send,
+{
+    type Output = Result<W::Output, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.run())
+    }
+}
+
+impl Client {
+    /// Polls until `waiter`'s condition holds, the resource fails, or the wait times
+    /// out (10 minutes unless [`Wait::timeout`] says otherwise).
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use mgc::compute::InstanceRunning;
+    ///
+    /// # async fn run(client: mgc::Client, id: String) -> Result<(), mgc::Error> {
+    /// let instance = client
+    ///     .wait(InstanceRunning::new(&id))
+    ///     .timeout(Duration::from_secs(300))
+    ///     .on_status(|seen| println!("{:>4.0?} {}", seen.elapsed, seen.status))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn wait<W: Waiter>(&self, waiter: W) -> Wait<'_, W> {
+        Wait {
+            client: self,
+            waiter,
+            timeout: Duration::from_secs(600),
+            first_interval: Duration::from_secs(1),
+            max_interval: Duration::from_secs(10),
+            on_status: None,
+        }
+    }
+}
