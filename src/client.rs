@@ -77,6 +77,7 @@ impl fmt::Debug for Client {
 pub struct CallOptions {
     request_id: Option<String>,
     headers: Vec<(String, String)>,
+    safe_to_repeat: bool,
 }
 
 impl CallOptions {
@@ -95,6 +96,15 @@ impl CallOptions {
     /// name. An invalid name or value fails the call before anything is sent.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Lets the retry policy re-send this call even after the server may have acted
+    /// on it (a `500`, an attempt timeout, a connection lost mid-flight), although
+    /// the endpoint is not idempotent. Use it when a repeat is harmless for you, for
+    /// example because you look the resource up by name before creating it again.
+    pub fn retry_unsafe(mut self, allow: bool) -> Self {
+        self.safe_to_repeat = allow;
         self
     }
 
@@ -206,7 +216,7 @@ impl Client {
         options.apply(&mut request)?;
         let context = CallContext {
             operation: E::OPERATION,
-            safe_to_repeat: E::safe_to_repeat(),
+            safe_to_repeat: E::safe_to_repeat() || options.safe_to_repeat,
             deadline: self.inner.total_timeout.map(|t| Instant::now() + t),
         };
         let response = self.execute(request, context).await?;

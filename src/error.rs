@@ -354,10 +354,19 @@ impl Error {
     }
 }
 
+/// Whether a rustls error is somewhere in the chain. `io::Error` hides the error it
+/// wraps from `source()`, so look inside it with `get_ref()` as well.
 fn is_tls(error: &(dyn std::error::Error + 'static)) -> bool {
     let mut current = Some(error);
     while let Some(e) = current {
         if e.is::<rustls::Error>() {
+            return true;
+        }
+        if let Some(inner) = e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            && is_tls(inner)
+        {
             return true;
         }
         current = e.source();

@@ -104,17 +104,17 @@ impl<E: Paginated> Cursor<E> {
             }
         };
         let got = page.items().len() as u32;
-        if let Some(meta) = page.meta() {
-            if meta.offset != self.offset {
-                self.done = true;
-                return Some(Err(Error::Protocol {
-                    operation: E::OPERATION,
-                    reason: Cow::Owned(format!(
-                        "asked for offset {} and got a page at offset {}",
-                        self.offset, meta.offset
-                    )),
-                }));
-            }
+        if let Some(meta) = page.meta()
+            && meta.offset != self.offset
+        {
+            self.done = true;
+            return Some(Err(Error::Protocol {
+                operation: E::OPERATION,
+                reason: Cow::Owned(format!(
+                    "asked for offset {} and got a page at offset {}",
+                    self.offset, meta.offset
+                )),
+            }));
         }
         let next = self.offset.saturating_add(got);
         let more = match page.meta() {

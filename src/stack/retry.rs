@@ -38,6 +38,13 @@ pub struct RetryConfig {
     pub factor: f64,
     /// Whether to randomize each back-off (between half and all of it).
     pub jitter: bool,
+    /// The retry budget shared by all calls of a client: retries always allowed per
+    /// second, on average over 10 s (default 10)...
+    pub budget_per_second: u32,
+    /// ...plus this share of the calls that succeeded (default 0.2: one retry per
+    /// five successes). A burst against a failing server runs out of budget and
+    /// fails fast instead of multiplying the load.
+    pub budget_ratio: f32,
 }
 
 impl Default for RetryConfig {
@@ -48,6 +55,8 @@ impl Default for RetryConfig {
             max_interval: Duration::from_secs(30),
             factor: 2.0,
             jitter: true,
+            budget_per_second: 10,
+            budget_ratio: 0.2,
         }
     }
 }
@@ -101,15 +110,15 @@ impl std::fmt::Debug for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// A policy with `config` and a retry budget shared by every clone: retries may
-    /// add at most 20% to the calls of the last 10 seconds (plus 10 per second), so a
-    /// burst of calls to a failing server does not multiply into a storm.
+    /// A policy with `config` and a retry budget (from `config`) shared by every
+    /// clone, so a burst of calls to a failing server does not multiply into a storm.
     pub fn new(config: RetryConfig) -> Self {
-        RetryPolicy {
-            config,
-            budget: Arc::new(TpsBudget::new(Duration::from_secs(10), 10, 0.2)),
-            attempts: 0,
-        }
+        let budget = TpsBudget::new(
+            Duration::from_secs(10),
+            config.budget_per_second.min(1_000_000),
+            config.budget_ratio.clamp(0.0, 1000.0),
+        );
+        RetryPolicy::with_budget(config, Arc::new(budget))
     }
 
     /// A policy whose budget is `budget` (shared with whoever else holds it).
@@ -211,10 +220,10 @@ impl tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
         if self.config.jitter {
             delay = delay.mul_f64(0.5 + fastrand::f64() * 0.5);
         }
-        if let Ok(response) = result.as_ref() {
-            if let Some(wait) = retry_after(response.headers()) {
-                delay = delay.max(wait).min(self.config.max_interval);
-            }
+        if let Ok(response) = result.as_ref()
+            && let Some(wait) = retry_after(response.headers())
+        {
+            delay = delay.max(wait).min(self.config.max_interval);
         }
         let past_deadline = context
             .and_then(|c| c.deadline)

@@ -7,9 +7,13 @@ mod support;
 mod headers;
 mod input;
 mod layers;
+mod load;
+mod properties;
+mod responses;
 mod retry;
 mod secrets;
 mod timeouts;
+mod tls;
 
 /// Endpoints declared outside the `mgc` crate.
 pub mod things {

@@ -108,6 +108,7 @@ async fn retry_after_is_honoured() {
             max_interval: Duration::from_secs(5),
             factor: 2.0,
             jitter: true,
+            ..mgc::RetryConfig::default()
         })
         .build()
         .unwrap();
@@ -152,4 +153,75 @@ async fn a_refused_connection_is_retried_even_for_a_create() {
         }
         other => panic!("expected three refused attempts, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn a_caller_can_opt_in_to_retrying_a_create() {
+    let server =
+        TestServer::start(vec![Reply::status(500), Reply::json(201, r#"{"id":"n"}"#)]).await;
+    let client = client_for(&server).build().unwrap();
+    let options = mgc::CallOptions::new().retry_unsafe(true);
+    assert_eq!(
+        client
+            .send_with(CreateThing::new("web"), options)
+            .await
+            .unwrap()
+            .id,
+        "n"
+    );
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_against_a_failing_server_is_held_to_the_retry_budget() {
+    let server = TestServer::start((0..400).map(|_| Reply::status(503)).collect()).await;
+    let client = client_for(&server)
+        .retry(mgc::RetryConfig {
+            initial_interval: Duration::from_millis(1),
+            jitter: false,
+            budget_per_second: 1, // 10 retries per 10 s window, for the whole client
+            ..mgc::RetryConfig::default()
+        })
+        .build()
+        .unwrap();
+    let calls: Vec<_> = (0..100)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move { client.send(GetThing::new(i.to_string())).await })
+        })
+        .collect();
+    for call in calls {
+        assert!(call.await.unwrap().is_err());
+    }
+    // Without a budget: 100 calls x 3 attempts = 300 requests.
+    assert_eq!(server.count(), 100 + 10);
+}
+
+#[tokio::test]
+async fn dropping_the_call_stops_further_attempts() {
+    let server = TestServer::start(vec![Reply::status(503), Reply::status(503)]).await;
+    let client = client_for(&server)
+        .retry(mgc::RetryConfig {
+            initial_interval: Duration::from_millis(300),
+            jitter: false,
+            ..mgc::RetryConfig::default()
+        })
+        .build()
+        .unwrap();
+    let call = tokio::spawn({
+        let client = client.clone();
+        async move { client.send(GetThing::new("1")).await }
+    });
+    // Wait (bounded) until the first attempt has reached the server, then drop the call.
+    for _ in 0..200 {
+        if server.count() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(server.count(), 1);
+    call.abort();
+    // The retry was due 300 ms after the first answer; give it well over that.
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    assert_eq!(server.count(), 1, "no attempt after the call was dropped");
 }

@@ -46,3 +46,48 @@ async fn secrets_never_appear_in_debug_or_display() {
         .unwrap_err();
     assert_clean("config error", format!("{config_error} {config_error:?}"));
 }
+
+#[tokio::test]
+async fn tracing_output_at_every_level_never_holds_the_key() {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+    impl Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = TestServer::start(vec![
+        Reply::status(503),
+        Reply::json(200, r#"{"id":"1","name":"x"}"#),
+    ])
+    .await;
+    let client = crate::support::client_for(&server)
+        .api_key(CANARY)
+        .build()
+        .unwrap();
+    client.send(GetThing::new("1")).await.unwrap();
+    let _ = client.send(GetThing::new("")).await;
+
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        text.contains("retrying") && text.contains("response"),
+        "events were captured: {text}"
+    );
+    assert_clean("tracing output", text);
+}

@@ -2,6 +2,7 @@
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -58,6 +59,27 @@ impl Reply {
     }
 }
 
+/// A listener that counts the connections it accepts.
+struct Counting {
+    inner: tokio::net::TcpListener,
+    accepted: Arc<AtomicUsize>,
+}
+
+impl axum::serve::Listener for Counting {
+    type Io = tokio::net::TcpStream;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        let accepted = axum::serve::Listener::accept(&mut self.inner).await;
+        self.accepted.fetch_add(1, Ordering::SeqCst);
+        accepted
+    }
+
+    fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.inner.local_addr()
+    }
+}
+
 #[derive(Default)]
 struct Shared {
     seen: Vec<Seen>,
@@ -68,10 +90,76 @@ struct Shared {
 pub struct TestServer {
     pub addr: SocketAddr,
     shared: Arc<Mutex<Shared>>,
+    accepted: Arc<AtomicUsize>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Answers every connection on a raw listener with `reply` bytes, then closes it:
+/// for responses no well-behaved server would send. Returns the region URL.
+pub async fn raw_server(reply: &'static [u8], drip: Option<Duration>) -> RawServer {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 16 * 1024];
+                let mut got = 0;
+                // Read the request head.
+                while !buf[..got].windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf[got..]).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => got += n,
+                    }
+                }
+                match drip {
+                    None => {
+                        let _ = stream.write_all(reply).await;
+                    }
+                    Some(every) => {
+                        // The head at once, then the body byte by byte.
+                        let head = reply
+                            .windows(4)
+                            .position(|w| w == b"\r\n\r\n")
+                            .map_or(0, |p| p + 4);
+                        if stream.write_all(&reply[..head]).await.is_err() {
+                            return;
+                        }
+                        for byte in &reply[head..] {
+                            if stream.write_all(&[*byte]).await.is_err() {
+                                return;
+                            }
+                            tokio::time::sleep(every).await;
+                        }
+                    }
+                }
+                let _ = stream.shutdown().await;
+            });
+        }
+    });
+    RawServer {
+        url: format!("http://{addr}/br-se1"),
+        task,
+    }
+}
+
+/// A raw server; it stops when dropped.
+pub struct RawServer {
+    /// The region URL to give the client.
+    pub url: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for RawServer {
     fn drop(&mut self) {
         self.task.abort();
     }
@@ -89,10 +177,20 @@ impl TestServer {
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let listener = Counting {
+            inner: listener,
+            accepted: accepted.clone(),
+        };
         let task = tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
         });
-        TestServer { addr, shared, task }
+        TestServer {
+            addr,
+            shared,
+            accepted,
+            task,
+        }
     }
 
     /// The region URL to give the client.
@@ -102,6 +200,11 @@ impl TestServer {
 
     pub fn seen(&self) -> Vec<Seen> {
         self.shared.lock().unwrap().seen.clone()
+    }
+
+    /// How many TCP connections the server accepted.
+    pub fn connections(&self) -> usize {
+        self.accepted.load(Ordering::SeqCst)
     }
 
     pub fn count(&self) -> usize {
@@ -150,5 +253,6 @@ pub fn client_for(server: &TestServer) -> mgc::ClientBuilder {
             max_interval: Duration::from_millis(50),
             factor: 2.0,
             jitter: false,
+            ..mgc::RetryConfig::default()
         })
 }
