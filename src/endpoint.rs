@@ -7,7 +7,7 @@
 //! network, and what keeps the generic part of [`Client::send`](crate::Client::send)
 //! thin.
 //!
-//! Endpoints are normally declared with [`endpoint!`](crate::endpoint); the trait is
+//! Endpoints are normally declared with [`endpoint!`](crate::endpoint!); the trait is
 //! public so that hand-written ones work too.
 
 use std::borrow::Cow;
@@ -118,9 +118,9 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-/// Bytes that stay literal in a query value. `,` and `:` stay readable because the
-/// API joins list values with commas and writes sorts as `field:asc`; both are legal
-/// in a query (RFC 3986 §3.4).
+/// Bytes that stay literal in a query value: unreserved characters and `:`, so a
+/// sort reads `field:asc`. A comma inside one value is encoded (`%2C`), because a
+/// literal comma is what separates the items of a list (`expand=image,network`).
 const QUERY_VALUE: &AsciiSet = &PATH_SEGMENT.remove(b':');
 
 /// A value rendered as exactly one percent-encoded path segment.

@@ -1,0 +1,133 @@
+//! Image endpoints: the public catalogue and the tenant's custom images.
+//!
+//! Creating a custom image answers `202` with its id; the image is then imported
+//! from its URL asynchronously: poll [`GetCustomImage`] until the
+//! [`ImageStatus`](super::ImageStatus) is `active` (or an error). Updating one is
+//! marked idempotent (it sets values); creating one is not.
+
+use super::checks;
+use super::macros::{list_page, paginated};
+use super::models::{
+    Architecture, CreateResponse, CustomImage, CustomImageList, CustomImageRequirements, Image,
+    ImageList, License, Platform,
+};
+
+crate::endpoint! {
+    /// Lists the public images, a page at a time (Go `Images().List`).
+    pub struct ListImages {
+        method: GET,
+        path: "/v1/images",
+        response: ImageList,
+        optional: {
+            /// Page size, at least 1 (the API's default: 50).
+            limit: u32 => query "_limit", check = checks::wide_limit;
+            /// How many images to skip.
+            offset: u32 => query "_offset", check = checks::offset;
+            /// Order (the API's default: `platform:asc,end_life_at:desc`).
+            sort: String => query "_sort", check = checks::sort;
+            /// Only images with all these labels (comma-joined on the wire).
+            labels: Vec<String> => query "_labels";
+            /// Only images offered in this availability zone, e.g. `br-ne1-a`.
+            availability_zone: String => query "availability-zone";
+            /// Only images with this name.
+            name: String => query "name";
+        },
+    }
+
+    /// Lists the tenant's custom images, a page at a time (the Go SDK has no
+    /// counterpart).
+    pub struct ListCustomImages {
+        method: GET,
+        path: "/v1/images/custom",
+        response: CustomImageList,
+        optional: {
+            /// Page size, at least 1 (the API's default: 50).
+            limit: u32 => query "_limit", check = checks::wide_limit;
+            /// How many images to skip.
+            offset: u32 => query "_offset", check = checks::offset;
+            /// Order, e.g. `name:asc`.
+            sort: String => query "_sort", check = checks::sort;
+            /// Only images with this name.
+            name: String => query "name";
+        },
+    }
+
+    /// Imports a custom image from a URL and answers its id (the Go SDK has no
+    /// counterpart).
+    pub struct CreateCustomImage {
+        method: POST,
+        path: "/v1/images/custom",
+        response: CreateResponse,
+        required: {
+            /// The image name.
+            name: String => body, check = checks::non_empty;
+            /// Where to download the image file from (e.g. an object storage URL).
+            url: String => body, check = checks::non_empty;
+            /// The operating system family.
+            platform: Platform => body;
+            /// Whether the image carries a license.
+            license: License => body;
+            /// The CPU architecture.
+            architecture: Architecture => body;
+        },
+        optional: {
+            /// A free-form description.
+            description: String => body;
+            /// A free-form version.
+            version: String => body;
+            /// What a machine type needs to run the image.
+            requirements: CustomImageRequirements => body;
+            /// Whether the image boots with UEFI (the API's default: no).
+            uefi: bool => body;
+        },
+    }
+
+    /// Reads one custom image (the Go SDK has no counterpart).
+    pub struct GetCustomImage {
+        method: GET,
+        path: "/v1/images/custom/{id}",
+        response: CustomImage,
+        required: {
+            /// The image id.
+            id: String => path;
+        },
+    }
+
+    /// Changes the description, version or requirements of a custom image (the Go
+    /// SDK has no counterpart). Unset members are left as they are.
+    pub struct UpdateCustomImage {
+        method: PATCH,
+        path: "/v1/images/custom/{id}",
+        response: (),
+        // Sets values: repeating it changes nothing.
+        idempotent: true,
+        required: {
+            /// The image id.
+            id: String => path;
+        },
+        optional: {
+            /// The new description.
+            description: String => body;
+            /// The new version.
+            version: String => body;
+            /// The new requirements.
+            requirements: CustomImageRequirements => body;
+        },
+    }
+
+    /// Deletes a custom image (the Go SDK has no counterpart).
+    pub struct DeleteCustomImage {
+        method: DELETE,
+        path: "/v1/images/custom/{id}",
+        response: (),
+        required: {
+            /// The image id.
+            id: String => path;
+        },
+    }
+}
+
+paginated!(ListImages, 50);
+paginated!(ListCustomImages, 50);
+list_page!(ImageList, images, Image);
+list_page!(CustomImageList, images, CustomImage);

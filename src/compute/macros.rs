@@ -1,0 +1,163 @@
+//! Small code generators for the compute table: string enums that keep unknown
+//! values, and the paging trait impls of list responses and list endpoints.
+
+/// Declares a string enum of the API: known values as unit variants plus
+/// `Other(String)`, which keeps any value a newer server sends.
+///
+/// Generates `as_str`, `is_known`, `KNOWN_VALUES`, `Display`, `FromStr`
+/// (infallible), `From<&str>`, `From<String>`, `Serialize` and `Deserialize`
+/// (which never fails on a string).
+macro_rules! string_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $(
+                $(#[$vmeta:meta])*
+                $variant:ident = $wire:literal,
+            )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $(
+                $(#[$vmeta])*
+                $variant,
+            )+
+            /// A value this version of the SDK does not know, kept verbatim.
+            ///
+            /// Build values with `parse`/`From` rather than by hand, so a known value
+            /// always becomes its own variant.
+            Other(::std::string::String),
+        }
+
+        impl $name {
+            /// Every value this version of the SDK knows, as the API spells them.
+            pub const KNOWN_VALUES: &'static [&'static str] = &[$($wire),+];
+
+            /// The value as the API spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $wire,)+
+                    $name::Other(other) => other,
+                }
+            }
+
+            /// Whether this is one of the values this version of the SDK knows.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, $name::Other(_))
+            }
+
+            fn known(value: &str) -> ::core::option::Option<Self> {
+                match value {
+                    $($wire => ::core::option::Option::Some($name::$variant),)+
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::core::str::FromStr for $name {
+            type Err = ::core::convert::Infallible;
+
+            fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
+                ::core::result::Result::Ok(::core::convert::From::from(value))
+            }
+        }
+
+        impl ::core::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                $name::known(value).unwrap_or_else(|| $name::Other(value.to_owned()))
+            }
+        }
+
+        impl ::core::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                match $name::known(&value) {
+                    ::core::option::Option::Some(known) => known,
+                    ::core::option::Option::None => $name::Other(value),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                struct Visitor;
+                impl ::serde::de::Visitor<'_> for Visitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str(concat!("a string (", stringify!($name), ")"))
+                    }
+                    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::core::result::Result<$name, E> {
+                        ::core::result::Result::Ok($name::from(value))
+                    }
+                    fn visit_string<E: ::serde::de::Error>(self, value: ::std::string::String) -> ::core::result::Result<$name, E> {
+                        ::core::result::Result::Ok($name::from(value))
+                    }
+                }
+                deserializer.deserialize_str(Visitor)
+            }
+        }
+    };
+}
+
+/// Implements [`Page`](crate::paging::Page) for a list response: `items` is the
+/// field holding the list.
+macro_rules! list_page {
+    ($list:ty, $items:ident, $item:ty) => {
+        impl $crate::paging::Page for $list {
+            type Item = $item;
+
+            fn meta(&self) -> ::core::option::Option<&$crate::paging::Meta> {
+                ::core::option::Option::Some(&self.meta.page)
+            }
+
+            fn items(&self) -> &[$item] {
+                &self.$items
+            }
+
+            fn into_items(self) -> ::std::vec::Vec<$item> {
+                self.$items
+            }
+        }
+    };
+}
+
+/// Implements [`Paginated`](crate::paging::Paginated) for a list endpoint with
+/// `limit` and `offset` fields, given the API's default page size.
+macro_rules! paginated {
+    ($endpoint:ty, $default:expr) => {
+        impl $crate::paging::Paginated for $endpoint {
+            const DEFAULT_PAGE_SIZE: u32 = $default;
+
+            fn page_size(&self) -> ::core::option::Option<u32> {
+                self.limit
+            }
+
+            fn page_offset(&self) -> ::core::option::Option<u32> {
+                self.offset
+            }
+
+            fn at_page(&self, limit: u32, offset: u32) -> Self {
+                let mut call = self.clone();
+                call.limit = ::core::option::Option::Some(limit);
+                call.offset = ::core::option::Option::Some(offset);
+                call
+            }
+        }
+    };
+}
+
+pub(crate) use {list_page, paginated, string_enum};

@@ -1,0 +1,50 @@
+//! Small instance answers and bodies: the first Windows password, init logs and
+//! the rename body.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::compute::timestamp;
+use crate::credentials::Secret;
+
+/// The answer of [`GetFirstWindowsPassword`](crate::compute::GetFirstWindowsPassword).
+///
+/// Not `Serialize`, so the password cannot be written out by accident; its
+/// `Debug` shows `[redacted]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct WindowsPasswordResponse {
+    /// The instance and its password.
+    pub instance: WindowsPasswordInstance,
+}
+
+/// The first administrator password of a Windows instance.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct WindowsPasswordInstance {
+    /// The instance id.
+    pub id: String,
+    /// The password; read it with [`Secret::expose`].
+    pub password: Secret,
+    /// When the password was set.
+    #[serde(with = "timestamp::required")]
+    pub created_at: DateTime<Utc>,
+    /// The user the password belongs to (the API's default is `admin`).
+    #[serde(default)]
+    pub user: Option<String>,
+}
+
+/// The answer of [`GetInstanceInitLogs`](crate::compute::GetInstanceInitLogs): the
+/// last lines of the instance's initialization console log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InitLogResponse {
+    /// The log lines, oldest first.
+    pub logs: Vec<String>,
+}
+
+/// The body of a rename, `{"name": ...}`: what
+/// [`RenameInstance`](crate::compute::RenameInstance) and
+/// [`RenameSnapshot`](crate::compute::RenameSnapshot) send.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateNameRequest {
+    /// The new name, 1 to 255 characters.
+    pub name: String,
+}

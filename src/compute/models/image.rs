@@ -1,0 +1,121 @@
+//! Public images and their status.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::compute::macros::string_enum;
+use crate::compute::timestamp;
+use crate::paging::ListMeta;
+
+/// A public image: the template an instance's disk starts from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Image {
+    /// The image id.
+    pub id: String,
+    /// The image name, e.g. `cloud-ubuntu-24.04 LTS`.
+    pub name: String,
+    /// The image status.
+    pub status: ImageStatus,
+    /// The image version, e.g. `24.04`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The platform, e.g. `linux` or `windows`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    /// When the image was released.
+    #[serde(
+        default,
+        with = "timestamp::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub release_at: Option<DateTime<Utc>>,
+    /// When standard support ends.
+    #[serde(
+        default,
+        with = "timestamp::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub end_standard_support_at: Option<DateTime<Utc>>,
+    /// When the image reaches its end of life.
+    #[serde(
+        default,
+        with = "timestamp::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub end_life_at: Option<DateTime<Utc>>,
+    /// What a machine type needs to run the image.
+    pub minimum_requirements: MinimumRequirements,
+    /// The image's labels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
+    /// The availability zones the image is offered in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_zones: Option<Vec<String>>,
+}
+
+/// The least a machine type must offer to run an image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MinimumRequirements {
+    /// Virtual CPUs.
+    pub vcpu: u32,
+    /// Memory.
+    pub ram: u32,
+    /// Disk size, in GB.
+    pub disk: u32,
+}
+
+/// A page of public images, the answer of [`ListImages`](crate::compute::ListImages).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImageList {
+    /// The images of this page.
+    pub images: Vec<Image>,
+    /// Page metadata.
+    pub meta: ListMeta,
+}
+
+string_enum! {
+    /// The status of an image (public or custom). Values the API adds later
+    /// decode as [`ImageStatus::Other`].
+    pub enum ImageStatus {
+        /// Ready to use.
+        Active = "active",
+        /// Still usable, but superseded.
+        Deprecated = "deprecated",
+        /// Gone.
+        Deleted = "deleted",
+        /// Being deleted.
+        Deleting = "deleting",
+        /// Deleting failed.
+        DeletingError = "deleting_error",
+        /// Waiting to be processed.
+        Pending = "pending",
+        /// Being created.
+        Creating = "creating",
+        /// Being imported from its URL.
+        Importing = "importing",
+        /// Importing failed.
+        ImportingError = "importing_error",
+        /// The imported file is not a usable image.
+        InvalidImage = "invalid_image",
+        /// Processing failed.
+        Error = "error",
+    }
+}
+
+impl ImageStatus {
+    /// Whether the image failed: `error`, `*_error` (known or not) or `invalid_image`.
+    pub fn is_error(&self) -> bool {
+        let s = self.as_str();
+        s.contains("error") || s.starts_with("invalid")
+    }
+
+    /// Whether the image can be used (`active` or `deprecated`).
+    pub fn is_usable(&self) -> bool {
+        matches!(self, ImageStatus::Active | ImageStatus::Deprecated)
+    }
+
+    /// Whether nothing is in progress: usable, deleted or failed.
+    pub fn is_terminal(&self) -> bool {
+        self.is_usable() || matches!(self, ImageStatus::Deleted) || self.is_error()
+    }
+}
