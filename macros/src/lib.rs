@@ -6,7 +6,7 @@
 //!
 //! One entry describes one API call, the way the API reference does:
 //!
-//! ```ignore
+//! ```text
 //! mgc::endpoint! {
 //!     /// Starts a stopped or suspended instance.
 //!     pub struct StartInstance {
