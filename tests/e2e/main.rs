@@ -1,0 +1,45 @@
+//! End to end: the `mgc` client against the emulator, over loopback HTTP.
+
+mod every_operation;
+mod faults;
+mod lifecycle;
+mod paging;
+mod waiters;
+
+use std::time::Duration;
+
+use mgc_emulator::Emulator;
+
+/// An emulator whose transitions wait for `advance()`, and a client for it.
+pub async fn manual() -> (Emulator, mgc::Client) {
+    let emulator = Emulator::builder().manual_transitions().start().await;
+    let client = client_for(&emulator, "br-se1");
+    (emulator, client)
+}
+
+/// An emulator whose transitions are instant, and a client for it.
+pub async fn instant() -> (Emulator, mgc::Client) {
+    let emulator = Emulator::builder()
+        .transition_delay(Duration::ZERO)
+        .start()
+        .await;
+    let client = client_for(&emulator, "br-se1");
+    (emulator, client)
+}
+
+/// A client for one region of `emulator`, with fast retries.
+pub fn client_for(emulator: &Emulator, region: &str) -> mgc::Client {
+    mgc::Client::builder()
+        .api_key("e2e-key")
+        .base_url(emulator.region_url(region))
+        .retry(mgc::RetryConfig {
+            initial_interval: Duration::from_millis(5),
+            max_interval: Duration::from_millis(50),
+            ..mgc::RetryConfig::default()
+        })
+        .build()
+        .unwrap()
+}
+
+/// Fast polling for waiters in tests.
+pub const POLL: Duration = Duration::from_millis(10);
