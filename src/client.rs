@@ -341,30 +341,37 @@ pub(crate) fn decode<T: DeserializeOwned>(
     } else {
         body
     };
-    let mut deserializer = serde_json::Deserializer::from_slice(input);
-    let fail = |path: String, message: String| Error::Decode {
-        operation,
-        path,
-        message,
-        body: snippet(body),
-    };
-    let value = match serde_path_to_error::deserialize(&mut deserializer) {
-        Ok(value) => value,
+    // The fast path: plain serde_json. Only when it fails, decode again with
+    // path tracking to name the field (tracking costs an allocation per key).
+    match serde_json::from_slice::<T>(input) {
+        Ok(value) => return Ok(value),
         // A type that carries no data (`()` for 204 actions) takes any JSON body: a
         // server that starts answering `{}` where it sent nothing loses us nothing.
         Err(_)
             if std::mem::size_of::<T>() == 0
                 && serde_json::from_slice::<serde::de::IgnoredAny>(input).is_ok() =>
         {
-            return serde_json::from_slice(b"null")
-                .map_err(|e| fail(".".to_owned(), e.to_string()));
+            if let Ok(value) = serde_json::from_slice::<T>(b"null") {
+                return Ok(value);
+            }
         }
-        Err(e) => return Err(fail(e.path().to_string(), e.inner().to_string())),
+        Err(_) => {}
+    }
+    let fail = |path: String, message: String| Error::Decode {
+        operation,
+        path,
+        message,
+        body: snippet(body),
     };
-    deserializer
-        .end()
-        .map_err(|e| fail(".".to_owned(), e.to_string()))?;
-    Ok(value)
+    let mut deserializer = serde_json::Deserializer::from_slice(input);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(e) => Err(fail(e.path().to_string(), e.inner().to_string())),
+        Ok(_) => match deserializer.end() {
+            Err(e) => Err(fail(".".to_owned(), e.to_string())),
+            // Unreachable in practice: the fast path already accepted this input.
+            Ok(()) => Err(fail(".".to_owned(), "inconsistent decode".to_owned())),
+        },
+    }
 }
 
 #[cfg(test)]

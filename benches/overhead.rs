@@ -1,0 +1,152 @@
+//! Per-call overhead of `client.send(GetInstance)` against a hand-written reqwest +
+//! serde_json call of the same request, on a loopback server.
+//!
+//! Run: `cargo bench --bench overhead`. Both clients run on one current-thread
+//! runtime on the main thread; the server runs on another thread, so the thread CPU
+//! time and the allocation counts below are the client's alone.
+
+mod support;
+
+use std::time::Duration;
+
+use mgc::compute::{GetInstance, Instance};
+
+#[global_allocator]
+static ALLOC: support::Counting = support::Counting;
+
+const INSTANCE: &str = r#"{"id":"2ae0b896-855c-456c-b4a5-c8f4e6d2f4f6","name":"web-1",
+"machine_type":{"id":"c78b759d-af80-4489-acf1-04c48851f273","name":"BV1-1-40","vcpus":1,"ram":1024,"disk":40},
+"image":{"id":"c47e974f-8002-46e9-8a63-d66505be2aa1","name":"cloud-ubuntu-24.04 LTS","platform":"linux"},
+"status":"completed","state":"running","created_at":"2026-11-27T16:02:22Z","updated_at":"2026-11-27T16:05:00Z",
+"ssh_key_name":"deploy","availability_zone":"br-se1-a","labels":["web","prod"],
+"network":{"vpc":{"id":"9f1c","name":"default"},"interfaces":[{"id":"p-1","name":"eth0","security_groups":["sg-1"],
+"primary":true,"associated_public_ipv4":"201.23.4.5","ip_addresses":{"private_ipv4":"10.0.0.5","public_ipv6":"2804::5"}}]}}"#;
+
+const ID: &str = "2ae0b896-855c-456c-b4a5-c8f4e6d2f4f6";
+const CALLS: u32 = 20_000;
+const ROUNDS: u32 = 3;
+
+fn start_server() -> std::net::SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let app = axum::Router::new()
+                .fallback(|| async { ([("content-type", "application/json")], INSTANCE) });
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    rx.recv().unwrap()
+}
+
+struct Sample {
+    cpu_per_call: Duration,
+    allocs_per_call: f64,
+}
+
+async fn measure<F, Fut>(mut call: F) -> Sample
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Instance>,
+{
+    for _ in 0..1_000 {
+        std::hint::black_box(call().await);
+    }
+    support::track(true);
+    let allocs = support::allocations();
+    let cpu = support::thread_cpu();
+    for _ in 0..CALLS {
+        std::hint::black_box(call().await);
+    }
+    let cpu = support::thread_cpu() - cpu;
+    let allocs = support::allocations() - allocs;
+    support::track(false);
+    Sample {
+        cpu_per_call: cpu / CALLS,
+        allocs_per_call: allocs as f64 / f64::from(CALLS),
+    }
+}
+
+fn main() {
+    let addr = start_server();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async move {
+        let region = format!("http://{addr}/br-se1");
+        let client = mgc::Client::builder()
+            .api_key("bench-key")
+            .base_url(&region)
+            .build()
+            .unwrap();
+        // reqwest is built without a default crypto provider in this workspace.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let url = format!("{region}/compute/v1/instances/{ID}");
+
+        let ours = || async { client.send(GetInstance::new(ID)).await.unwrap() };
+        let by_hand = || async {
+            let response = http
+                .get(&url)
+                .header("x-api-key", "bench-key")
+                .header("x-api-version", "1.1")
+                .header("user-agent", mgc::USER_AGENT_PREFIX)
+                .header("x-request-id", format!("{:032x}", fastrand::u128(..)))
+                .send()
+                .await
+                .unwrap();
+            assert!(response.status().is_success());
+            let body = response.bytes().await.unwrap();
+            serde_json::from_slice::<Instance>(&body).unwrap()
+        };
+
+        let mut best_ours: Option<Sample> = None;
+        let mut best_hand: Option<Sample> = None;
+        for _ in 0..ROUNDS {
+            let h = measure(by_hand).await;
+            let o = measure(ours).await;
+            if best_hand
+                .as_ref()
+                .is_none_or(|b| h.cpu_per_call < b.cpu_per_call)
+            {
+                best_hand = Some(h);
+            }
+            if best_ours
+                .as_ref()
+                .is_none_or(|b| o.cpu_per_call < b.cpu_per_call)
+            {
+                best_ours = Some(o);
+            }
+        }
+        let (o, h) = (best_ours.unwrap(), best_hand.unwrap());
+        let ratio = o.cpu_per_call.as_secs_f64() / h.cpu_per_call.as_secs_f64();
+        let extra = o.allocs_per_call - h.allocs_per_call;
+        println!("per call, best of {ROUNDS} rounds of {CALLS} calls (client thread only):");
+        println!(
+            "  hand-written reqwest + serde_json: {:>7.1} us CPU, {:>6.1} allocations",
+            h.cpu_per_call.as_secs_f64() * 1e6,
+            h.allocs_per_call
+        );
+        println!(
+            "  mgc client.send(GetInstance):      {:>7.1} us CPU, {:>6.1} allocations",
+            o.cpu_per_call.as_secs_f64() * 1e6,
+            o.allocs_per_call
+        );
+        println!("  ratio {ratio:.3}x CPU (budget 1.10x), {extra:+.1} allocations (budget +15)");
+        let verdict = if ratio <= 1.10 && extra <= 15.0 {
+            "within budget"
+        } else {
+            "OVER BUDGET"
+        };
+        println!("  {verdict}");
+    });
+}
