@@ -90,3 +90,8 @@ pub mod __private {
     pub use serde;
     pub use std::string::String;
 }
+
+/// The README's examples, compiled as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

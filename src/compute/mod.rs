@@ -105,7 +105,15 @@
 //! | `WindowsPasswordResponse`, `WindowsPasswordInstance` (`Password`) | [`WindowsPasswordResponse`], [`WindowsPasswordInstance`] ([`Secret`](crate::Secret)) |
 //! | `InitLogResponse` | [`InitLogResponse`] |
 //! | `Image`, `MinimumRequirements`, `ImageList` | [`Image`], [`MinimumRequirements`], [`ImageList`] (with `meta`) |
-//! | `ImageStatus`, `ImageStatusActive` ... `ImageStatusDeletingError` | [`ImageStatus`], [`ImageStatus::Active`] ... [`ImageStatus::DeletingError`] |
+//! | `ImageStatus` | [`ImageStatus`] (values the API adds later: [`ImageStatus::Other`]) |
+//! | `ImageStatusActive` | [`ImageStatus::Active`] |
+//! | `ImageStatusDeprecated` | [`ImageStatus::Deprecated`] |
+//! | `ImageStatusDeleted` | [`ImageStatus::Deleted`] |
+//! | `ImageStatusPending` | [`ImageStatus::Pending`] |
+//! | `ImageStatusCreating` | [`ImageStatus::Creating`] |
+//! | `ImageStatusImporting` | [`ImageStatus::Importing`] |
+//! | `ImageStatusError` | [`ImageStatus::Error`] |
+//! | `ImageStatusDeletingError` | [`ImageStatus::DeletingError`] |
 //! | `InstanceType`, `InstanceTypeList` | [`InstanceType`], [`InstanceTypeList`] |
 //! | `Meta` | [`Meta`] (inside [`ListMeta`]) |
 //! | `Snapshot`, `SnapshotInstance`, `ListSnapshotsResponse` | [`Snapshot`] ([`SnapshotStatus`], [`SnapshotState`]), [`SnapshotInstance`], [`ListSnapshotsResponse`] |
