@@ -63,7 +63,7 @@ async fn a_waiter_fails_fast_on_an_error_status() {
     let err = client
         .wait(InstanceRunning::new(&id))
         .interval(POLL, POLL)
-        .timeout(Duration::from_secs(60))
+        .timeout(Duration::from_secs(10))
         .await
         .unwrap_err();
     assert!(
@@ -89,6 +89,7 @@ async fn an_unknown_error_status_also_fails_fast() {
     let err = client
         .wait(InstanceRunning::new(&id))
         .interval(POLL, POLL)
+        .timeout(Duration::from_secs(5))
         .await
         .unwrap_err();
     assert!(
@@ -135,6 +136,7 @@ async fn snapshot_and_image_waiters_fail_fast_too() {
     let err = client
         .wait(SnapshotAvailable::new(&snap))
         .interval(POLL, POLL)
+        .timeout(Duration::from_secs(5))
         .await
         .unwrap_err();
     assert!(
@@ -163,6 +165,7 @@ async fn snapshot_and_image_waiters_fail_fast_too() {
     let err = client
         .wait(CustomImageActive::new(&image))
         .interval(POLL, POLL)
+        .timeout(Duration::from_secs(5))
         .await
         .unwrap_err();
     assert!(
