@@ -27,21 +27,13 @@ const CALLS: u32 = 20_000;
 const ROUNDS: u32 = 3;
 
 fn start_server() -> std::net::SocketAddr {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let app = axum::Router::new()
-                .fallback(|| async { ([("content-type", "application/json")], INSTANCE) });
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    rx.recv().unwrap()
+    support::spawn_server(|ready| async move {
+        let app = axum::Router::new()
+            .fallback(|| async { ([("content-type", "application/json")], INSTANCE) });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        ready.send(listener.local_addr().unwrap()).unwrap();
+        axum::serve(listener, app).await.unwrap();
+    })
 }
 
 struct Sample {

@@ -18,21 +18,13 @@ const INSTANCES: usize = 10_000;
 const PAGE: u32 = 500;
 
 fn start_emulator() -> String {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let emulator = mgc_emulator::Emulator::start().await;
-            emulator.seed_instances("br-se1", INSTANCES, "bench-");
-            tx.send(emulator.region_url("br-se1")).unwrap();
-            // Serve until the process ends.
-            std::future::pending::<()>().await;
-        });
-    });
-    rx.recv().unwrap()
+    support::spawn_server(|ready| async move {
+        let emulator = mgc_emulator::Emulator::start().await;
+        emulator.seed_instances("br-se1", INSTANCES, "bench-");
+        ready.send(emulator.region_url("br-se1")).unwrap();
+        // Serve until the process ends.
+        std::future::pending::<()>().await;
+    })
 }
 
 struct Run {

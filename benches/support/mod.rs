@@ -95,3 +95,22 @@ pub fn thread_cpu() -> Duration {
     unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
+
+/// Runs `serve` on a thread of its own with its own runtime, so the server's CPU
+/// time and allocations are not the client's, and returns what `serve` sends back
+/// once it is ready (its address). The thread lives until the process ends.
+pub fn spawn_server<T, F>(serve: impl FnOnce(std::sync::mpsc::Sender<T>) -> F + Send + 'static) -> T
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = ()>,
+{
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(serve(tx));
+    });
+    rx.recv().unwrap()
+}

@@ -21,15 +21,7 @@ async fn a_503_then_success_is_retried_through_the_client() {
 async fn a_429_with_retry_after_is_retried_and_a_create_is_not_duplicated() {
     let (emulator, client) = instant().await;
     emulator.faults().fail_next_with_retry_after(1, 429, 0);
-    let id = client
-        .send(CreateInstance::new(
-            "once",
-            IdOrName::name("BV1-1-10"),
-            IdOrName::name("cloud-ubuntu-24.04 LTS"),
-        ))
-        .await
-        .unwrap()
-        .id;
+    let id = client.send(crate::ubuntu("once")).await.unwrap().id;
     let all = client.send(ListInstances::new()).await.unwrap().instances;
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].id, id);
@@ -39,14 +31,7 @@ async fn a_429_with_retry_after_is_retried_and_a_create_is_not_duplicated() {
 async fn a_create_whose_connection_drops_is_reported_as_unknown_not_resent() {
     let (emulator, client) = instant().await;
     emulator.faults().truncate_next(1);
-    let err = client
-        .send(CreateInstance::new(
-            "maybe",
-            IdOrName::name("BV1-1-10"),
-            IdOrName::name("cloud-ubuntu-24.04 LTS"),
-        ))
-        .await
-        .unwrap_err();
+    let err = client.send(crate::ubuntu("maybe")).await.unwrap_err();
     assert!(
         matches!(
             err,

@@ -8,13 +8,9 @@ async fn the_full_instance_lifecycle() {
 
     let id = client
         .send(
-            CreateInstance::new(
-                "web-1",
-                IdOrName::name("BV1-1-10"),
-                IdOrName::name("cloud-ubuntu-24.04 LTS"),
-            )
-            .ssh_key_name("deploy")
-            .labels(vec!["web".to_owned()]),
+            crate::ubuntu("web-1")
+                .ssh_key_name("deploy")
+                .labels(vec!["web".to_owned()]),
         )
         .await
         .unwrap()
@@ -108,20 +104,7 @@ async fn the_full_instance_lifecycle() {
 #[tokio::test]
 async fn retyping_a_running_instance_is_the_apis_error() {
     let (_emulator, client) = instant().await;
-    let id = client
-        .send(CreateInstance::new(
-            "web",
-            IdOrName::name("BV1-1-10"),
-            IdOrName::name("cloud-ubuntu-24.04 LTS"),
-        ))
-        .await
-        .unwrap()
-        .id;
-    client
-        .wait(InstanceRunning::new(&id))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    let id = crate::launch(&client, "web").await;
     let err = client
         .send(RetypeInstance::new(&id, IdOrName::name("BV2-4-40")))
         .await
@@ -137,20 +120,7 @@ async fn retyping_a_running_instance_is_the_apis_error() {
 #[tokio::test]
 async fn snapshots_restore_copy_rename_delete() {
     let (emulator, client) = instant().await;
-    let id = client
-        .send(CreateInstance::new(
-            "db",
-            IdOrName::name("BV1-1-10"),
-            IdOrName::name("cloud-ubuntu-24.04 LTS"),
-        ))
-        .await
-        .unwrap()
-        .id;
-    client
-        .wait(InstanceRunning::new(&id))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    let id = crate::launch(&client, "db").await;
 
     let snap = client
         .send(CreateSnapshot::new("db-snap", IdOrName::id(&id)))
@@ -252,20 +222,7 @@ async fn custom_images_and_nics() {
         .await
         .unwrap();
 
-    let id = client
-        .send(CreateInstance::new(
-            "nic",
-            IdOrName::name("BV1-1-10"),
-            IdOrName::name("cloud-ubuntu-24.04 LTS"),
-        ))
-        .await
-        .unwrap()
-        .id;
-    client
-        .wait(InstanceRunning::new(&id))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    let id = crate::launch(&client, "nic").await;
     let nic = NicRequest::new(IdOrName::id(&id), IdOrName::id("port-extra-1"));
     client
         .send(AttachNetworkInterface::new(nic.clone()))

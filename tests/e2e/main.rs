@@ -41,5 +41,26 @@ pub fn client_for(emulator: &Emulator, region: &str) -> mgc::Client {
         .unwrap()
 }
 
+/// A create request for a small Ubuntu instance of the emulator's catalogue.
+pub fn ubuntu(name: &str) -> mgc::compute::CreateInstance {
+    use mgc::compute::{CreateInstance, IdOrName};
+    CreateInstance::new(
+        name,
+        IdOrName::name("BV1-1-10"),
+        IdOrName::name("cloud-ubuntu-24.04 LTS"),
+    )
+}
+
+/// Creates a small Ubuntu instance, waits until it runs, and returns its id.
+pub async fn launch(client: &mgc::Client, name: &str) -> String {
+    let id = client.send(ubuntu(name)).await.unwrap().id;
+    client
+        .wait(mgc::compute::InstanceRunning::new(&id))
+        .interval(POLL, POLL)
+        .await
+        .unwrap();
+    id
+}
+
 /// Fast polling for waiters in tests.
 pub const POLL: Duration = Duration::from_millis(10);

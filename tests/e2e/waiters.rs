@@ -7,15 +7,7 @@ use mgc::compute::*;
 use crate::{POLL, manual};
 
 async fn create(client: &mgc::Client) -> String {
-    client
-        .send(CreateInstance::new(
-            "w",
-            IdOrName::name("BV1-1-10"),
-            IdOrName::name("cloud-ubuntu-24.04 LTS"),
-        ))
-        .await
-        .unwrap()
-        .id
+    client.send(crate::ubuntu("w")).await.unwrap().id
 }
 
 #[tokio::test]
