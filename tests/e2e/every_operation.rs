@@ -81,11 +81,7 @@ async fn every_spec_operation_is_callable_and_answered() {
     ok("reboot", client.send(RebootInstance::new(&id)).await);
     running(&id).await.unwrap();
     ok("suspend", client.send(SuspendInstance::new(&id)).await);
-    client
-        .wait(InstanceSuspended::new(&id))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    crate::reach(&client, InstanceSuspended::new(&id)).await;
     ok("start", client.send(StartInstance::new(&id)).await);
     running(&id).await.unwrap();
     let nic = NicRequest::new(IdOrName::id(&id), IdOrName::id("extra-nic"));
@@ -112,11 +108,7 @@ async fn every_spec_operation_is_callable_and_answered() {
         .await
         .unwrap()
         .id;
-    client
-        .wait(SnapshotAvailable::new(&snap))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    crate::reach(&client, SnapshotAvailable::new(&snap)).await;
     client.send(ListSnapshots::new()).await.unwrap();
     ok(
         "rename snapshot",
@@ -155,11 +147,7 @@ async fn every_spec_operation_is_callable_and_answered() {
         .unwrap()
         .id;
     client.send(ListCustomImages::new()).await.unwrap();
-    client
-        .wait(CustomImageActive::new(&image))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    crate::reach(&client, CustomImageActive::new(&image)).await;
     ok(
         "update image",
         client

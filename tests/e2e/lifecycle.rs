@@ -1,6 +1,6 @@
 use mgc::compute::*;
 
-use crate::{POLL, instant};
+use crate::instant;
 
 #[tokio::test]
 async fn the_full_instance_lifecycle() {
@@ -15,11 +15,7 @@ async fn the_full_instance_lifecycle() {
         .await
         .unwrap()
         .id;
-    let running = client
-        .wait(InstanceRunning::new(&id))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    let running = crate::reach(&client, InstanceRunning::new(&id)).await;
     assert_eq!(running.state, InstanceState::Running);
     assert_eq!(running.status, InstanceStatus::Completed);
     assert_eq!(running.name.as_deref(), Some("web-1"));
@@ -36,21 +32,13 @@ async fn the_full_instance_lifecycle() {
         .await
         .unwrap();
     client.send(StopInstance::new(&id)).await.unwrap();
-    client
-        .wait(InstanceStopped::new(&id))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    crate::reach(&client, InstanceStopped::new(&id)).await;
 
     client
         .send(RetypeInstance::new(&id, IdOrName::name("BV2-4-40")))
         .await
         .unwrap();
-    let retyped = client
-        .wait(InstanceStopped::new(&id))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    let retyped = crate::reach(&client, InstanceStopped::new(&id)).await;
     assert_eq!(
         retyped.machine_type.and_then(|m| m.name).as_deref(),
         Some("BV2-4-40")
@@ -58,29 +46,13 @@ async fn the_full_instance_lifecycle() {
     assert_eq!(retyped.name.as_deref(), Some("web-renamed"));
 
     client.send(StartInstance::new(&id)).await.unwrap();
-    client
-        .wait(InstanceRunning::new(&id))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    crate::reach(&client, InstanceRunning::new(&id)).await;
     client.send(SuspendInstance::new(&id)).await.unwrap();
-    client
-        .wait(InstanceSuspended::new(&id))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    crate::reach(&client, InstanceSuspended::new(&id)).await;
     client.send(StartInstance::new(&id)).await.unwrap();
-    client
-        .wait(InstanceRunning::new(&id))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    crate::reach(&client, InstanceRunning::new(&id)).await;
     client.send(RebootInstance::new(&id)).await.unwrap();
-    client
-        .wait(InstanceRunning::new(&id))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    crate::reach(&client, InstanceRunning::new(&id)).await;
 
     let logs = client
         .send(GetInstanceInitLogs::new(&id).max_lines_count(2u32))
@@ -92,11 +64,7 @@ async fn the_full_instance_lifecycle() {
         .send(DeleteInstance::new(&id).delete_public_ip(true))
         .await
         .unwrap();
-    client
-        .wait(InstanceDeleted::new(&id))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    crate::reach(&client, InstanceDeleted::new(&id)).await;
     let gone = client.send(GetInstance::new(&id)).await.unwrap_err();
     assert!(gone.is_not_found(), "{gone:?}");
 }
@@ -127,11 +95,7 @@ async fn snapshots_restore_copy_rename_delete() {
         .await
         .unwrap()
         .id;
-    let ready = client
-        .wait(SnapshotAvailable::new(&snap))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    let ready = crate::reach(&client, SnapshotAvailable::new(&snap)).await;
     assert_eq!(ready.instance.map(|i| i.id).as_deref(), Some(id.as_str()));
 
     client
@@ -150,11 +114,7 @@ async fn snapshots_restore_copy_rename_delete() {
         .await
         .unwrap()
         .id;
-    let instance = client
-        .wait(InstanceRunning::new(&restored))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    let instance = crate::reach(&client, InstanceRunning::new(&restored)).await;
     assert_eq!(instance.name.as_deref(), Some("db-restored"));
 
     client
@@ -166,11 +126,7 @@ async fn snapshots_restore_copy_rename_delete() {
     assert_eq!(copies.snapshots.len(), 1, "the copy lives in br-ne1");
 
     client.send(DeleteSnapshot::new(&snap)).await.unwrap();
-    client
-        .wait(SnapshotDeleted::new(&snap))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    crate::reach(&client, SnapshotDeleted::new(&snap)).await;
 }
 
 #[tokio::test]
@@ -187,11 +143,7 @@ async fn custom_images_and_nics() {
         .await
         .unwrap()
         .id;
-    let active = client
-        .wait(CustomImageActive::new(&image))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    let active = crate::reach(&client, CustomImageActive::new(&image)).await;
     assert_eq!(active.name, "my-image");
     client
         .send(UpdateCustomImage::new(&image).description("updated"))
@@ -216,11 +168,7 @@ async fn custom_images_and_nics() {
         1
     );
     client.send(DeleteCustomImage::new(&image)).await.unwrap();
-    client
-        .wait(CustomImageDeleted::new(&image))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    crate::reach(&client, CustomImageDeleted::new(&image)).await;
 
     let id = crate::launch(&client, "nic").await;
     let nic = NicRequest::new(IdOrName::id(&id), IdOrName::id("port-extra-1"));
@@ -228,11 +176,7 @@ async fn custom_images_and_nics() {
         .send(AttachNetworkInterface::new(nic.clone()))
         .await
         .unwrap();
-    client
-        .wait(InstanceRunning::new(&id))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    crate::reach(&client, InstanceRunning::new(&id)).await;
     let with_nic = client
         .send(GetInstance::new(&id).expand(vec![Expand::Network]))
         .await
@@ -268,11 +212,7 @@ async fn windows_passwords_only_for_windows_images() {
         .await
         .unwrap()
         .id;
-    client
-        .wait(InstanceRunning::new(&id))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    crate::reach(&client, InstanceRunning::new(&id)).await;
     let access = client
         .send(GetFirstWindowsPassword::new(&id))
         .await

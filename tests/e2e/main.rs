@@ -54,12 +54,19 @@ pub fn ubuntu(name: &str) -> mgc::compute::CreateInstance {
 /// Creates a small Ubuntu instance, waits until it runs, and returns its id.
 pub async fn launch(client: &mgc::Client, name: &str) -> String {
     let id = client.send(ubuntu(name)).await.unwrap().id;
-    client
-        .wait(mgc::compute::InstanceRunning::new(&id))
-        .interval(POLL, POLL)
-        .await
-        .unwrap();
+    reach(client, mgc::compute::InstanceRunning::new(&id)).await;
     id
+}
+
+/// Waits (polling fast) until `waiter` is satisfied; panics on failure.
+pub async fn reach<W>(client: &mgc::Client, waiter: W) -> W::Output
+where
+    W: mgc::Waiter + Send,
+    W::Output: Send,
+    W::Poll: Send,
+    <W::Poll as mgc::Endpoint>::Response: Send,
+{
+    client.wait(waiter).interval(POLL, POLL).await.unwrap()
 }
 
 /// Fast polling for waiters in tests.
