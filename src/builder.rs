@@ -112,7 +112,12 @@ impl ClientBuilder {
     /// A builder preset from the environment: `MGC_API_KEY`, `MGC_JWT`, `MGC_REGION`
     /// and `MGC_BASE_URL` (each only when set and not empty).
     pub fn from_env() -> Self {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        ClientBuilder::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// [`from_env`](Self::from_env) over any source of variables.
+    fn from_vars(get: impl Fn(&str) -> Option<String>) -> Self {
+        let var = |name: &str| get(name).filter(|v| !v.trim().is_empty());
         let mut builder = ClientBuilder::new();
         if let Some(key) = var("MGC_API_KEY") {
             builder = builder.api_key(key);
@@ -442,6 +447,41 @@ fn tls_config(extra_roots: &[Vec<u8>]) -> Result<rustls::ClientConfig, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn vars(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    #[test]
+    fn the_environment_configures_credentials_region_and_url() {
+        let b = ClientBuilder::from_vars(vars(&[("MGC_API_KEY", "k"), ("MGC_REGION", "br-mgl1")]));
+        assert!(matches!(b.credentials, Some(Credentials::ApiKey(_))));
+        assert_eq!(
+            b.build().unwrap().base_url(),
+            "https://api.magalu.cloud/br-se-1/compute"
+        );
+
+        let b = ClientBuilder::from_vars(vars(&[
+            ("MGC_JWT", "t"),
+            ("MGC_BASE_URL", "http://127.0.0.1:9/br-ne1"),
+        ]));
+        assert!(matches!(b.credentials, Some(Credentials::Bearer(_))));
+        assert_eq!(
+            b.build().unwrap().base_url(),
+            "http://127.0.0.1:9/br-ne1/compute"
+        );
+
+        let bad_region =
+            ClientBuilder::from_vars(vars(&[("MGC_API_KEY", "k"), ("MGC_REGION", "mars")]));
+        assert!(matches!(bad_region.build(), Err(Error::Config(_))));
+        let nothing = ClientBuilder::from_vars(vars(&[("MGC_API_KEY", "  ")]));
+        assert!(matches!(nothing.build(), Err(Error::Config(_))));
+    }
 
     #[test]
     fn base_urls_are_checked() {

@@ -8,6 +8,7 @@ mod headers;
 mod input;
 mod layers;
 mod load;
+mod paging;
 mod properties;
 mod responses;
 mod retry;
@@ -73,6 +74,61 @@ pub mod things {
                 /// The thing's id.
                 id: String => path;
             },
+        }
+    }
+}
+
+/// A list endpoint declared outside the crate, walked with `Client::paginate`.
+pub mod widgets {
+    use serde::Deserialize;
+
+    /// A page of widgets.
+    #[derive(Debug, Deserialize)]
+    pub struct WidgetPage {
+        /// The widgets.
+        pub widgets: Vec<String>,
+        /// Page metadata.
+        pub meta: mgc::ListMeta,
+    }
+
+    impl mgc::Page for WidgetPage {
+        type Item = String;
+        fn meta(&self) -> Option<&mgc::Meta> {
+            Some(&self.meta.page)
+        }
+        fn items(&self) -> &[String] {
+            &self.widgets
+        }
+        fn into_items(self) -> Vec<String> {
+            self.widgets
+        }
+    }
+
+    mgc::endpoint! {
+        /// Lists widgets.
+        pub struct ListWidgets {
+            method: GET,
+            path: "/v1/widgets",
+            response: WidgetPage,
+            optional: {
+                /// Page size.
+                limit: u32 => query "_limit";
+                /// First item.
+                offset: u32 => query "_offset";
+            },
+        }
+    }
+
+    impl mgc::Paginated for ListWidgets {
+        const DEFAULT_PAGE_SIZE: u32 = 2;
+        fn page_size(&self) -> Option<u32> {
+            self.limit
+        }
+        fn page_offset(&self) -> Option<u32> {
+            self.offset
+        }
+        fn at_page(&self, limit: u32, offset: u32) -> Self {
+            self.clone().limit(limit).offset(offset)
         }
     }
 }

@@ -79,3 +79,55 @@ async fn back_off_never_sleeps_past_the_deadline() {
     assert_eq!(err.slug(), Some("busy"));
     assert_eq!(server.count(), 1);
 }
+
+#[tokio::test]
+async fn the_connect_timeout_bounds_a_connect_that_hangs() {
+    use socket2::{Domain, Socket, Type};
+    // A loopback listener whose accept queue is full: the kernel drops further
+    // SYNs, so a new connect hangs instead of being refused.
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    socket
+        .bind(
+            &"127.0.0.1:0"
+                .parse::<std::net::SocketAddr>()
+                .unwrap()
+                .into(),
+        )
+        .unwrap();
+    socket.listen(0).unwrap();
+    let addr = socket.local_addr().unwrap().as_socket().unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..4 {
+        let filler = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        filler.set_nonblocking(true).unwrap();
+        let _ = filler.connect(&addr.into());
+        fillers.push(filler);
+    }
+
+    let client = mgc::Client::builder()
+        .api_key("k")
+        .base_url(format!("http://{addr}/br-se1"))
+        .connect_timeout(Duration::from_millis(300))
+        .attempt_timeout(Duration::from_secs(20))
+        .max_attempts(1)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.send(GetThing::new("1")).await.unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: mgc::TransportKind::Connect,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    drop(fillers);
+}
