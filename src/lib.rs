@@ -27,6 +27,29 @@
 //!   your own layers) over reqwest with rustls; [`Client::send`] runs any endpoint.
 //! * [`Error`] — one error type: API errors with slug, message and request id;
 //!   invalid input; timeouts (which one); transport; decode errors with the JSON path.
+//! * [`Client::paginate`] / [`Client::pages`] — lazy streams over any list, one page
+//!   in memory at a time ([`paging`]).
+//! * [`Client::wait`] — poll until a resource reaches a state, failing fast on error
+//!   statuses, with a deadline and a progress callback ([`waiting`],
+//!   [`compute::InstanceRunning`] and friends).
+//!
+//! ## Testing code that uses this crate
+//!
+//! * [`Client::preview`] returns the exact request an endpoint produces, as a
+//!   `Serialize` value with secrets redacted: snapshot it with `insta`.
+//! * The `mgc-emulator` crate is a local, stateful compute API (real lifecycle,
+//!   paging, API errors, fault injection); point a client at
+//!   `Emulator::start().await.region_url("br-se1")`.
+//! * [`ClientBuilder::transport`] swaps reqwest for any tower service, keeping
+//!   headers, timeouts and retries on top.
+//!
+//! ## Configuration
+//!
+//! [`Client::from_env`] reads `MGC_API_KEY` (or `MGC_JWT`), `MGC_REGION`
+//! (`br-se1`, `br-ne1`, `br-mgl1`) and `MGC_BASE_URL`; [`Client::builder`] sets
+//! everything else: timeouts (5 s connect, 30 s per attempt, 90 s per operation by
+//! default), retries ([`RetryConfig`]), headers, a body size cap, extra root
+//! certificates, and your own tower layers.
 //!
 //! [MagaluCloud]: https://magalu.cloud
 #![cfg_attr(docsrs, feature(doc_cfg))]
