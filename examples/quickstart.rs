@@ -114,7 +114,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Keep the emulator alive for the whole run; it stops when dropped.
     let (client, _emulator) = if has_credentials {
         let client = Client::from_env()?;
-        println!("Using the real MagaluCloud API at {}", client.base_url());
+        println!("Using the MagaluCloud API at {}", client.base_url());
         (client, None)
     } else {
         let emulator = mgc_emulator::Emulator::builder()
@@ -140,13 +140,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         (Duration::from_millis(100), Duration::from_millis(200))
     };
+    let started = Instant::now();
     let outcome = run(&client, poll, &mut report, &mut created).await;
     if let Err(error) = &outcome {
         eprintln!("\n  ✗ step failed: {error}");
+        report.record("FAILED, cleaning up", error.to_string(), started);
     }
     clean_up(&client, poll, &mut report, &created).await;
     report.print();
-    outcome.map_err(Into::into)
+    if outcome.is_err() {
+        std::process::exit(1);
+    }
+    Ok(())
 }
 
 type Poll = (Duration, Duration);
