@@ -220,7 +220,7 @@ impl Client {
             deadline: self.inner.total_timeout.map(|t| Instant::now() + t),
         };
         let response = self.execute(request, context).await?;
-        decode(E::OPERATION, response.body())
+        decode(E::OPERATION, response.body(), E::SENSITIVE_RESPONSE)
     }
 
     /// Runs an already built request through the stack: the one non-generic path
@@ -331,10 +331,13 @@ impl Client {
 
 /// Decodes a success body. An empty body reads as JSON `null`, which is what `()`
 /// expects for `204 No Content` and what every other type rejects with a typed error.
-/// Trailing garbage after the JSON value is an error too.
+/// Trailing garbage after the JSON value is an error too. With `sensitive`, a
+/// failure keeps only the JSON path: the body and serde's message (which quotes
+/// values) could hold a secret.
 pub(crate) fn decode<T: DeserializeOwned>(
     operation: &'static str,
     body: &[u8],
+    sensitive: bool,
 ) -> Result<T, Error> {
     let input: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"null"
@@ -360,8 +363,17 @@ pub(crate) fn decode<T: DeserializeOwned>(
     let fail = |path: String, message: String| Error::Decode {
         operation,
         path,
-        message,
-        body: snippet(body),
+        message: if sensitive {
+            "does not match the expected type (details withheld: the response may hold a secret)"
+                .to_owned()
+        } else {
+            message
+        },
+        body: if sensitive {
+            "[redacted]".to_owned()
+        } else {
+            snippet(body)
+        },
     };
     let mut deserializer = serde_json::Deserializer::from_slice(input);
     match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
@@ -401,20 +413,20 @@ mod tests {
         struct Item {
             n: u32,
         }
-        let err = decode::<Page>("op", br#"{"items":[{"n":1},{"n":"x"}]}"#).unwrap_err();
+        let err = decode::<Page>("op", br#"{"items":[{"n":1},{"n":"x"}]}"#, false).unwrap_err();
         match err {
             Error::Decode { path, .. } => assert_eq!(path, "items[1].n"),
             other => panic!("unexpected {other:?}"),
         }
-        assert!(decode::<()>("op", b"").is_ok());
-        assert!(decode::<()>("op", b"{}").is_ok());
-        assert!(decode::<()>("op", b"<html>").is_err());
+        assert!(decode::<()>("op", b"", false).is_ok());
+        assert!(decode::<()>("op", b"{}", false).is_ok());
+        assert!(decode::<()>("op", b"<html>", false).is_err());
         assert!(matches!(
-            decode::<Page>("op", b""),
+            decode::<Page>("op", b"", false),
             Err(Error::Decode { .. })
         ));
         assert!(matches!(
-            decode::<Page>("op", br#"{"items":[]"#),
+            decode::<Page>("op", br#"{"items":[]"#, false),
             Err(Error::Decode { .. })
         ));
     }

@@ -42,6 +42,10 @@ pub trait Endpoint: serde::Serialize {
     /// timeout only when this is `true`; `GET` and `DELETE` are always treated as
     /// safe to repeat.
     const IDEMPOTENT: bool;
+    /// Whether a response body may hold a secret (a Windows password). When set, a
+    /// decode error keeps neither the body nor serde's message, which can quote
+    /// values.
+    const SENSITIVE_RESPONSE: bool = false;
     /// Static headers this operation needs, such as `x-api-version: 1.1`.
     const HEADERS: &'static [(&'static str, &'static str)];
     /// Whether the request carries a JSON body.

@@ -2,8 +2,9 @@
 //! on which layer noticed it.
 //!
 //! No variant ever holds a credential: request headers are never copied into an
-//! error, and the API key and token live only in the header layer as sensitive
-//! header values.
+//! error, the API key and token live only in the header layer as sensitive header
+//! values, and a decode error of an endpoint whose response holds a secret (the
+//! Windows password) keeps neither the body nor serde's message.
 
 use std::borrow::Cow;
 use std::fmt;

@@ -35,7 +35,9 @@
 //! Result<(), mgc::Error>` that validates the value before anything is sent.
 //! Fields under `required` become arguments of `new(..)`; fields under `optional`
 //! become chainable setters. `headers` adds static headers; `idempotent: true` marks
-//! the call as safe to repeat after a server error (see the retry policy).
+//! the call as safe to repeat after a server error (see the retry policy);
+//! `sensitive: true` keeps the response body out of decode errors (it may hold a
+//! secret).
 //!
 //! The expansion is flat: one struct, one inherent impl, one `Endpoint` impl and one
 //! `Serialize` impl per entry, with no recursion across entries, so a table of
@@ -57,6 +59,7 @@ macro_rules! endpoint {
                 path: $path:literal,
                 response: $resp:ty,
                 $(idempotent: $idem:literal,)?
+                $(sensitive: $sens:literal,)?
                 $(headers: { $($hk:literal : $hv:literal),* $(,)? },)?
                 $(required: {
                     $(
@@ -118,6 +121,7 @@ macro_rules! endpoint {
                 const METHOD: ::mgc::__private::http::Method = ::mgc::__private::http::Method::$method;
                 const PATH_TEMPLATE: &'static str = $path;
                 const IDEMPOTENT: bool = false $(|| $idem)?;
+                const SENSITIVE_RESPONSE: bool = false $(|| $sens)?;
                 const HEADERS: &'static [(&'static str, &'static str)] = &[$($(($hk, $hv)),*)?];
                 const HAS_BODY: bool = false
                     $($(|| $crate::endpoint!(@is_body $rloc))*)?

@@ -199,6 +199,8 @@ crate::endpoint! {
         method: GET,
         path: "/v1/instances/config/{id}/first-windows-password",
         response: WindowsPasswordResponse,
+        // The body holds the password: decode errors must not quote it.
+        sensitive: true,
         required: {
             /// The instance id.
             id: String => path;

@@ -48,46 +48,38 @@ async fn secrets_never_appear_in_debug_or_display() {
 }
 
 #[tokio::test]
-async fn tracing_output_at_every_level_never_holds_the_key() {
-    use std::io::Write;
-    use std::sync::{Arc, Mutex};
+async fn a_windows_password_never_reaches_a_decode_error() {
+    use bytes::Bytes;
+    use mgc::compute::GetFirstWindowsPassword;
 
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-    impl Write for Captured {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
+    // A malformed answer (created_at is null) and one whose password has the wrong type.
+    for body in [
+        format!(
+            r#"{{"instance":{{"id":"i","password":"{CANARY}","created_at":null,"user":"admin"}}}}"#
+        ),
+        r#"{"instance":{"id":"i","password":987654321,"created_at":"2026-01-01T00:00:00Z"}}"#
+            .to_owned(),
+    ] {
+        let body = Bytes::from(body);
+        let double = tower::service_fn(move |_r: http::Request<Bytes>| {
+            let response = http::Response::builder()
+                .status(200)
+                .body(body.clone())
+                .unwrap();
+            async move { Ok::<_, std::convert::Infallible>(response) }
+        });
+        let client = mgc::Client::builder()
+            .api_key("k")
+            .transport(double)
+            .build()
+            .unwrap();
+        let err = client
+            .send(GetFirstWindowsPassword::new("i"))
+            .await
+            .unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(matches!(err, mgc::Error::Decode { .. }), "{shown}");
+        assert_clean("decode error", shown.clone());
+        assert!(!shown.contains("987654321"), "{shown}");
     }
-
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
-    let server = TestServer::start(vec![
-        Reply::status(503),
-        Reply::json(200, r#"{"id":"1","name":"x"}"#),
-    ])
-    .await;
-    let client = crate::support::client_for(&server)
-        .api_key(CANARY)
-        .build()
-        .unwrap();
-    client.send(GetThing::new("1")).await.unwrap();
-    let _ = client.send(GetThing::new("")).await;
-
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(
-        text.contains("retrying") && text.contains("response"),
-        "events were captured: {text}"
-    );
-    assert_clean("tracing output", text);
 }
