@@ -365,8 +365,8 @@ async fn clean_up(client: &Client, (first, max): Poll, report: &mut Report, crea
     }
 }
 
-fn short(id: &str) -> &str {
-    &id[..id.len().min(8)]
+fn short(id: &str) -> String {
+    id.chars().take(8).collect()
 }
 
 fn protocol(reason: &'static str) -> mgc::Error {

@@ -297,6 +297,7 @@ impl ClientBuilder {
         if let Some(problem) = self.problem {
             return Err(problem);
         }
+        self.retry.validate()?;
         let credentials = self.credentials.ok_or(Error::Config(Cow::Borrowed(
             "no credentials: set an API key or a JWT (MGC_API_KEY / MGC_JWT)",
         )))?;

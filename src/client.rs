@@ -217,7 +217,11 @@ impl Client {
         let context = CallContext {
             operation: E::OPERATION,
             safe_to_repeat: E::safe_to_repeat() || options.safe_to_repeat,
-            deadline: self.inner.total_timeout.map(|t| Instant::now() + t),
+            // A timeout too large to add to now is no deadline at all.
+            deadline: self
+                .inner
+                .total_timeout
+                .and_then(|t| Instant::now().checked_add(t)),
         };
         let response = self.execute(request, context).await?;
         decode(E::OPERATION, response.body(), E::SENSITIVE_RESPONSE)

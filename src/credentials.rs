@@ -72,11 +72,12 @@ impl Credentials {
             ),
             Credentials::Bearer(token) => {
                 let token = token.expose().trim();
-                let has_prefix = token.len() > 7 && token[..7].eq_ignore_ascii_case("bearer ");
-                let value = if has_prefix {
-                    format!("Bearer {}", token[7..].trim_start())
-                } else {
-                    format!("Bearer {token}")
+                // `get` rather than slicing: a token may hold any UTF-8.
+                let value = match token.get(..7).zip(token.get(7..)) {
+                    Some((prefix, rest)) if prefix.eq_ignore_ascii_case("bearer ") => {
+                        format!("Bearer {}", rest.trim_start())
+                    }
+                    _ => format!("Bearer {token}"),
                 };
                 (AUTHORIZATION, value)
             }
@@ -108,6 +109,13 @@ mod tests {
         let (_, v) = Credentials::Bearer("bearer abc".into()).header().unwrap();
         assert_eq!(v.to_str().unwrap(), "Bearer abc");
         assert!(v.is_sensitive());
+        // Multi-byte text across the prefix boundary must not panic.
+        let (_, v) = Credentials::Bearer("abcdefé-token".into())
+            .header()
+            .unwrap();
+        assert_eq!(v.as_bytes(), "Bearer abcdefé-token".as_bytes());
+        let (_, v) = Credentials::Bearer("bearer é".into()).header().unwrap();
+        assert_eq!(v.as_bytes(), "Bearer é".as_bytes());
     }
 
     #[test]

@@ -92,8 +92,8 @@ impl<'a, W: Waiter> Wait<'a, W> {
         self
     }
 
-    /// Polls first after `first`, then backs off by half again each time up to `max`
-    /// (defaults: 1 s and 10 s).
+    /// Polls at once, then after `first`, then backs off by half again each time up
+    /// to `max` (defaults: 1 s and 10 s).
     pub fn interval(mut self, first: Duration, max: Duration) -> Self {
         self.first_interval = first;
         self.max_interval = max.max(first);
@@ -108,13 +108,23 @@ impl<'a, W: Waiter> Wait<'a, W> {
 
     async fn run(mut self) -> Result<W::Output, Error> {
         let started = Instant::now();
-        let deadline = started + self.timeout;
+        // A timeout too large to add to now is no deadline at all.
+        let deadline = started.checked_add(self.timeout);
         let mut interval = self.first_interval;
         let mut polls = 0;
-        let mut last_status;
+        let mut last_status = String::from("not polled yet");
         loop {
             polls += 1;
-            let outcome = self.client.send(self.waiter.poll()).await;
+            // The deadline covers the poll in flight too, whatever the client's own
+            // timeouts are.
+            let poll = self.client.send(self.waiter.poll());
+            let outcome = match deadline {
+                Some(deadline) => match tokio::time::timeout_at(deadline.into(), poll).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => return Err(self.timed_out(started, last_status)),
+                },
+                None => poll.await,
+            };
             let mut report = |status: &str| {
                 if let Some(f) = self.on_status.as_mut() {
                     f(Observed {
@@ -144,19 +154,29 @@ impl<'a, W: Waiter> Wait<'a, W> {
                     last_status = status;
                 }
             }
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(Error::WaitTimeout {
-                    resource: W::RESOURCE,
-                    id: self.waiter.id().to_owned(),
-                    target: W::TARGET,
-                    last_status,
-                    waited: started.elapsed(),
-                });
+            let mut pause = interval;
+            if let Some(deadline) = deadline {
+                let now = Instant::now();
+                if now >= deadline {
+                    return Err(self.timed_out(started, last_status));
+                }
+                // Never sleep past the deadline: the last poll happens right at it.
+                pause = pause.min(deadline - now);
             }
-            // Never sleep past the deadline: the last poll happens right at it.
-            tokio::time::sleep(interval.min(deadline - now)).await;
-            interval = interval.mul_f64(1.5).min(self.max_interval);
+            tokio::time::sleep(pause).await;
+            interval = Duration::try_from_secs_f64(interval.as_secs_f64() * 1.5)
+                .unwrap_or(self.max_interval)
+                .min(self.max_interval);
+        }
+    }
+
+    fn timed_out(&self, started: Instant, last_status: String) -> Error {
+        Error::WaitTimeout {
+            resource: W::RESOURCE,
+            id: self.waiter.id().to_owned(),
+            target: W::TARGET,
+            last_status,
+            waited: started.elapsed(),
         }
     }
 }

@@ -7,11 +7,11 @@
 //! | [`InstanceRunning`] | state `running`, status `completed` | any `*error*` status or state `error`; deleted |
 //! | [`InstanceStopped`] | state `stopped`, status `completed` | same |
 //! | [`InstanceSuspended`] | state `suspended`, status `completed` | same |
-//! | [`InstanceDeleted`] | `404`, or status `deleted` | any `*error*` status |
+//! | [`InstanceDeleted`] | `404`, or status `deleted` | `deleting_error`, `deleting_network_error` |
 //! | [`SnapshotAvailable`] | state `available` | any `*error*` status; deleted |
-//! | [`SnapshotDeleted`] | `404`, or state `deleted` | any `*error*` status |
+//! | [`SnapshotDeleted`] | `404`, or state `deleted` | `deleted_error` (a failed delete) |
 //! | [`CustomImageActive`] | status `active` | `error`, `*_error`, `invalid_image`; deleted |
-//! | [`CustomImageDeleted`] | `404`, or status `deleted` | any error status |
+//! | [`CustomImageDeleted`] | `404`, or status `deleted` | `deleting_error` |
 //!
 //! "Any `*error*` status" includes values the API adds later (an unknown
 //! `creating_error_capacity` fails the wait as fast as a known one). Each waiter
@@ -95,14 +95,18 @@ fn until<R: Observe>(outcome: Result<R, Error>, arrived: impl Fn(&R) -> bool) ->
 }
 
 /// Reads a poll while waiting for the resource to disappear: `404` is success.
+/// Only a failed *deletion* fails the wait: a resource that was already in an
+/// error status (a failed create) keeps it while it is being deleted.
 fn until_gone<R: Observe>(outcome: Result<R, Error>) -> Check<()> {
     match outcome {
         Err(error) if error.is_not_found() => Check::Done(()),
         Err(error) => Check::Error(error),
         Ok(r) if r.gone() => Check::Done(()),
         Ok(r) => match r.failure() {
-            Some((status, message)) => Check::Failed { status, message },
-            None => Check::Pending {
+            Some((status, message)) if status.starts_with("delet") && status.contains("error") => {
+                Check::Failed { status, message }
+            }
+            _ => Check::Pending {
                 status: r.progress(),
             },
         },
@@ -153,7 +157,8 @@ macro_rules! waiters {
 
 waiters! {
     /// Until the instance is `running` and its last action `completed`: after a
-    /// create, a restore, a start or a reboot.
+    /// create, a restore or a start. (After a reboot the instance may still read
+    /// `running/completed` before the reboot shows, so this returns at once.)
     InstanceRunning: "instance" "running",
     poll GetInstance.expand(Image, MachineType, Network) -> Instance,
     check |outcome| until(outcome, |i| i.state == InstanceState::Running && i.status.is_completed());

@@ -70,6 +70,23 @@ impl RetryConfig {
         }
     }
 
+    /// Checks the settings (a NaN ratio or factor would break the back-off and the
+    /// budget).
+    pub(crate) fn validate(&self) -> Result<(), crate::error::Error> {
+        let bad = |what: &str| {
+            Err(crate::error::Error::Config(
+                format!("retry settings: {what}").into(),
+            ))
+        };
+        if !self.factor.is_finite() || self.factor < 1.0 {
+            return bad("factor must be a finite number >= 1");
+        }
+        if !self.budget_ratio.is_finite() || self.budget_ratio < 0.0 {
+            return bad("budget_ratio must be a finite number >= 0");
+        }
+        Ok(())
+    }
+
     /// The back-off before retry number `retry` (1-based), before jitter.
     pub fn backoff(&self, retry: u32) -> Duration {
         let exp = self
@@ -77,7 +94,8 @@ impl RetryConfig {
             .max(1.0)
             .powi(retry.saturating_sub(1).min(64) as i32);
         let secs = self.initial_interval.as_secs_f64() * exp;
-        Duration::from_secs_f64(secs.min(self.max_interval.as_secs_f64()))
+        Duration::try_from_secs_f64(secs.min(self.max_interval.as_secs_f64()))
+            .unwrap_or(self.max_interval)
     }
 }
 
@@ -225,9 +243,11 @@ impl tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
         {
             delay = delay.max(wait).min(self.config.max_interval);
         }
-        let past_deadline = context
-            .and_then(|c| c.deadline)
-            .is_some_and(|deadline| Instant::now() + delay >= deadline);
+        let past_deadline = context.and_then(|c| c.deadline).is_some_and(|deadline| {
+            Instant::now()
+                .checked_add(delay)
+                .is_none_or(|at| at >= deadline)
+        });
 
         if self.attempts >= self.config.max_attempts || past_deadline || !self.budget.withdraw() {
             let last = Box::new(into_error(result));

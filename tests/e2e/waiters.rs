@@ -171,3 +171,60 @@ async fn snapshot_and_image_waiters_fail_fast_too() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn a_failed_instance_can_still_be_waited_on_until_deleted() {
+    let (emulator, client) = manual().await;
+    let id = create(&client).await;
+    emulator.set_instance_status("br-se1", &id, "creating_error", "error");
+    client.send(DeleteInstance::new(&id)).await.unwrap();
+    let wait = tokio::spawn({
+        let client = client.clone();
+        let id = id.clone();
+        async move {
+            client
+                .wait(InstanceDeleted::new(&id))
+                .interval(POLL, POLL)
+                .timeout(Duration::from_secs(10))
+                .await
+        }
+    });
+    emulator.advance();
+    // The deletion may need a second step in manual mode; advance until it is done.
+    for _ in 0..100 {
+        if wait.is_finished() {
+            break;
+        }
+        emulator.advance();
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    wait.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_waiters_deadline_covers_a_poll_that_hangs() {
+    let (emulator, client) = manual().await;
+    let id = create(&client).await;
+    // Every answer now takes a minute; the client itself would wait for it.
+    emulator.faults().latency(Duration::from_secs(60));
+    let client = mgc::Client::builder()
+        .api_key("k")
+        .base_url(emulator.region_url("br-se1"))
+        .timeout(None)
+        .attempt_timeout(Duration::from_secs(120))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = client
+        .wait(InstanceRunning::new(&id))
+        .interval(POLL, POLL)
+        .timeout(Duration::from_millis(300))
+        .await
+        .unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(matches!(err, Error::WaitTimeout { .. }), "{err:?}");
+}

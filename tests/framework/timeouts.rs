@@ -131,3 +131,48 @@ async fn the_connect_timeout_bounds_a_connect_that_hangs() {
     );
     drop(fillers);
 }
+
+#[tokio::test]
+async fn huge_durations_and_retry_after_values_never_panic() {
+    // No deadline arithmetic may overflow: a total timeout of Duration::MAX works.
+    let server = TestServer::start(vec![Reply::json(200, r#"{"id":"1","name":"x"}"#)]).await;
+    let client = client_for(&server)
+        .timeout(Some(Duration::MAX))
+        .build()
+        .unwrap();
+    assert_eq!(client.send(GetThing::new("1")).await.unwrap().name, "x");
+
+    // A server asking to wait longer than any clock can count, an uncapped back-off
+    // and an absurd factor: the call gives up at once with the server's answer.
+    let server = TestServer::start(vec![
+        Reply::status(503).with_header("retry-after", "18446744073709551615"),
+    ])
+    .await;
+    let client = client_for(&server)
+        .timeout(Some(Duration::from_secs(30)))
+        .retry(mgc::RetryConfig {
+            max_interval: Duration::MAX,
+            factor: 1e300,
+            ..mgc::RetryConfig::default()
+        })
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.send(GetThing::new("1")).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(
+        err.status(),
+        Some(http::StatusCode::SERVICE_UNAVAILABLE),
+        "{err:?}"
+    );
+    assert_eq!(server.count(), 1);
+
+    let nan = mgc::Client::builder()
+        .api_key("k")
+        .retry(mgc::RetryConfig {
+            budget_ratio: f32::NAN,
+            ..mgc::RetryConfig::default()
+        })
+        .build();
+    assert!(matches!(nan, Err(Error::Config(_))), "{nan:?}");
+}
