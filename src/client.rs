@@ -223,8 +223,22 @@ impl Client {
                 .total_timeout
                 .and_then(|t| Instant::now().checked_add(t)),
         };
-        let response = self.execute(request, context).await?;
-        decode(E::OPERATION, response.body(), E::SENSITIVE_RESPONSE)
+        let outcome = match self.execute(request, context).await {
+            Ok(response) => decode(E::OPERATION, response.body(), E::SENSITIVE_RESPONSE),
+            Err(error) => Err(error),
+        };
+        match outcome {
+            // A call that must not repeat and ended after the server may have acted
+            // (the whole-call timeout, or a success answer we could not read) has an
+            // unknown outcome: say so, rather than look like a plain failure.
+            Err(error) if !context.safe_to_repeat && error.may_have_acted() => {
+                Err(Error::OutcomeUnknown {
+                    operation: E::OPERATION,
+                    source: Box::new(error),
+                })
+            }
+            other => other,
+        }
     }
 
     /// Runs an already built request through the stack: the one non-generic path

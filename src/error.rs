@@ -125,7 +125,8 @@ pub enum Error {
         waited: Duration,
     },
 
-    /// Every attempt failed with a retryable error.
+    /// Retries stopped (attempts used up, retry budget spent, or the next back-off
+    /// would pass the deadline) after a retryable error.
     #[error("gave up after {attempts} attempts: {last}")]
     RetriesExhausted {
         /// How many attempts were made.
@@ -321,6 +322,15 @@ impl Error {
             Error::OutcomeUnknown { source, .. } => source.is_timeout(),
             _ => false,
         }
+    }
+
+    /// Whether the server may have acted on the request before this error ended the
+    /// call: the whole-call timeout fired, or a success answer could not be read.
+    pub(crate) fn may_have_acted(&self) -> bool {
+        matches!(
+            self,
+            Error::Timeout(Timeout::Total(_)) | Error::BodyTooLarge { .. } | Error::Decode { .. }
+        )
     }
 
     /// Turns an error that crossed the tower stack back into an [`Error`].

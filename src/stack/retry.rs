@@ -1,9 +1,10 @@
 //! The retry policy: what is re-sent, when, and what is never re-sent.
 //!
 //! * Re-sent: connection failures before the request left (nothing reached the
-//!   server), `429`, `502`, `503` and `504` (the server did not act).
+//!   server), `429` and `503` (the server turned the request away).
 //! * Re-sent only when the operation is safe to repeat (`GET`, `DELETE`, and the
-//!   actions the endpoint table marks idempotent): `500`, an attempt timeout, and a
+//!   actions the endpoint table marks idempotent): `500`, `502` and `504` (a
+//!   gateway may have given up on a server that acted), an attempt timeout, and a
 //!   connection that broke mid-flight. A create is never re-sent after the server may
 //!   have acted on it; its error says the outcome is unknown instead
 //!   ([`Error::OutcomeUnknown`]).
@@ -156,11 +157,13 @@ impl RetryPolicy {
         };
         match result {
             Ok(response) => match response.status() {
-                StatusCode::TOO_MANY_REQUESTS
+                // The server turned the request away before acting on it.
+                StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => Verdict::Retry,
+                // A gateway gave up on, or got garbage from, a server that may
+                // well have acted; like a 500, only safe calls are repeated.
+                StatusCode::INTERNAL_SERVER_ERROR
                 | StatusCode::BAD_GATEWAY
-                | StatusCode::SERVICE_UNAVAILABLE
-                | StatusCode::GATEWAY_TIMEOUT => Verdict::Retry,
-                StatusCode::INTERNAL_SERVER_ERROR => unsafe_failure,
+                | StatusCode::GATEWAY_TIMEOUT => unsafe_failure,
                 _ => Verdict::Final,
             },
             Err(error) => match error.downcast_ref::<Error>() {
@@ -231,6 +234,8 @@ impl tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
                 *result = Err(Box::new(Error::OutcomeUnknown { operation, source }));
                 return None;
             }
+            // Retries are off: the failure stands as it is.
+            Verdict::Retry if self.config.max_attempts <= 1 => return None,
             Verdict::Retry => {}
         }
 
@@ -267,9 +272,9 @@ impl tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
     }
 
     fn clone_request(&mut self, request: &http::Request<Bytes>) -> Option<http::Request<Bytes>> {
-        if self.config.max_attempts <= 1 {
-            return None;
-        }
+        // Always a copy, even with retries off: tower consults `retry` only for
+        // requests it could re-send, and `retry` is where an unsafe failure becomes
+        // `OutcomeUnknown`.
         let mut copy = http::Request::new(request.body().clone());
         *copy.method_mut() = request.method().clone();
         *copy.uri_mut() = request.uri().clone();

@@ -225,3 +225,64 @@ async fn dropping_the_call_stops_further_attempts() {
     tokio::time::sleep(Duration::from_millis(900)).await;
     assert_eq!(server.count(), 1, "no attempt after the call was dropped");
 }
+
+#[tokio::test]
+async fn a_create_answered_502_or_504_is_not_sent_again() {
+    for status in [502, 504] {
+        let server = TestServer::start(vec![
+            Reply::status(status),
+            Reply::json(201, r#"{"id":"dup"}"#),
+        ])
+        .await;
+        let client = client_for(&server).build().unwrap();
+        let err = client.send(CreateThing::new("web")).await.unwrap_err();
+        assert!(
+            matches!(err, Error::OutcomeUnknown { .. }),
+            "{status}: {err:?}"
+        );
+        assert_eq!(
+            server.count(),
+            1,
+            "{status}: a gateway error may hide a create that happened"
+        );
+    }
+    // A read answered 504 is retried.
+    let server = TestServer::start(vec![Reply::status(504), Reply::json(200, THING)]).await;
+    let client = client_for(&server).build().unwrap();
+    client.send(GetThing::new("1")).await.unwrap();
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
+async fn with_retries_off_an_unsafe_failure_still_says_the_outcome_is_unknown() {
+    let server = TestServer::start(vec![Reply::status(500), Reply::status(503)]).await;
+    let client = client_for(&server)
+        .retry(mgc::RetryConfig::disabled())
+        .build()
+        .unwrap();
+    let err = client.send(CreateThing::new("web")).await.unwrap_err();
+    assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
+    // And a plain retryable error stays plain (no "retries exhausted" for one attempt).
+    let err = client.send(GetThing::new("1")).await.unwrap_err();
+    assert!(matches!(err, Error::Api(_)), "{err:?}");
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
+async fn a_create_cut_by_the_total_timeout_or_unreadable_is_unknown() {
+    let server = TestServer::start(vec![Reply::Hang, Reply::json(201, "not json")]).await;
+    let client = client_for(&server)
+        .timeout(Some(Duration::from_millis(300)))
+        .build()
+        .unwrap();
+    let err = client.send(CreateThing::new("web")).await.unwrap_err();
+    assert!(
+        matches!(err, Error::OutcomeUnknown { .. }) && err.is_timeout(),
+        "{err:?}"
+    );
+    let err = client.send(CreateThing::new("web")).await.unwrap_err();
+    match err {
+        Error::OutcomeUnknown { source, .. } => assert!(matches!(*source, Error::Decode { .. })),
+        other => panic!("{other:?}"),
+    }
+}
