@@ -14,7 +14,7 @@ use http::{HeaderMap, Uri};
 use tower::{Layer, Service, ServiceBuilder, ServiceExt as _};
 
 use crate::client::Client;
-use crate::credentials::{Credentials, Secret};
+use crate::credentials::{Credentials, Secret, is_secret_header};
 use crate::error::{BoxError, Error, Timeout};
 use crate::region::{API_HOST, DEFAULT_BASE_PATH, Region};
 use crate::stack::HttpService;
@@ -306,6 +306,11 @@ impl ClientBuilder {
             None => self.region.base_url_on(&self.api_host),
         };
         let base = compute_base(&region_url, self.allow_insecure_http)?;
+        let base_is_loopback = base
+            .parse::<Uri>()
+            .ok()
+            .and_then(|u| u.host().map(is_loopback))
+            .unwrap_or(false);
 
         let mut headers = HeaderMap::new();
         let (name, value) = credentials.header()?;
@@ -328,11 +333,12 @@ impl ClientBuilder {
             let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
                 Error::Config(format!("{name:?} is not a valid header name").into())
             })?;
-            let value = HeaderValue::from_str(value).map_err(|_| {
+            let mut value = HeaderValue::from_str(value).map_err(|_| {
                 Error::Config(
                     format!("the value of header {name:?} is not a valid header value").into(),
                 )
             })?;
+            value.set_sensitive(is_secret_header(&header));
             headers.insert(header, value);
         }
         let preview_headers = headers.clone();
@@ -341,7 +347,14 @@ impl ClientBuilder {
             Some(transport) => transport,
             None => {
                 let tls = tls_config(&self.root_certificates)?;
-                let client = reqwest::Client::builder()
+                let mut client = reqwest::Client::builder();
+                // A proxy from the environment would see the key of a plain-http
+                // loopback call (the emulator); other hosts keep the usual proxy
+                // variables, and https keeps the key inside TLS.
+                if base_is_loopback {
+                    client = client.no_proxy();
+                }
+                let client = client
                     .use_preconfigured_tls(tls)
                     .redirect(reqwest::redirect::Policy::none())
                     .connect_timeout(self.connect_timeout)

@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use tower::ServiceExt as _;
 
 use crate::builder::ClientBuilder;
+use crate::credentials::is_secret_header;
 use crate::endpoint::{Endpoint, build_request};
 use crate::error::{ApiError, Error, snippet};
 use crate::stack::{CallContext, HttpService};
@@ -72,12 +73,24 @@ impl fmt::Debug for Client {
 }
 
 /// Per-call settings for [`Client::send_with`].
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[must_use]
 pub struct CallOptions {
     request_id: Option<String>,
     headers: Vec<(String, String)>,
     safe_to_repeat: bool,
+}
+
+impl fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header values may be credentials: show only the names.
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("CallOptions")
+            .field("request_id", &self.request_id)
+            .field("headers", &names)
+            .field("retry_unsafe", &self.safe_to_repeat)
+            .finish()
+    }
 }
 
 impl CallOptions {
@@ -116,10 +129,11 @@ impl CallOptions {
                     field: Cow::Owned(format!("header {name:?}")),
                     reason: Cow::Borrowed("is not a valid header name"),
                 })?;
-            let value = HeaderValue::from_str(value).map_err(|_| Error::InvalidInput {
+            let mut value = HeaderValue::from_str(value).map_err(|_| Error::InvalidInput {
                 field: Cow::Owned(format!("header {name:?}")),
                 reason: Cow::Borrowed("has a value that is not a valid header value"),
             })?;
+            value.set_sensitive(is_secret_header(&header));
             headers.insert(header, value);
         }
         let id = match &self.request_id {

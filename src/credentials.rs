@@ -51,6 +51,16 @@ impl From<&str> for Secret {
     }
 }
 
+/// Whether a header carries a credential by its name alone, whoever sets it (the
+/// client, a custom header, a per-call header): such values are marked sensitive
+/// and never shown.
+pub(crate) fn is_secret_header(name: &HeaderName) -> bool {
+    matches!(
+        name.as_str(),
+        "authorization" | "x-api-key" | "proxy-authorization" | "cookie" | "x-auth-token"
+    )
+}
+
 /// How the client authenticates.
 #[derive(Clone, Debug)]
 #[non_exhaustive]

@@ -312,6 +312,14 @@ fn rejects<E: Endpoint>(endpoint: E, field: &str) {
 
 #[test]
 fn bad_input_is_rejected_before_sending() {
+    // The API takes a network interface by id only.
+    rejects(
+        AttachNetworkInterface::new(NicRequest::new(
+            IdOrName::id("vm-1"),
+            IdOrName::name("eth1"),
+        )),
+        "network.interface",
+    );
     // Page sizes.
     rejects(ListInstances::new().limit(0u32), "limit");
     rejects(ListInstances::new().limit(1001u32), "limit");

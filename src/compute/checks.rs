@@ -168,10 +168,19 @@ pub fn network(field: &'static str, value: &CreateParametersNetwork) -> Result<(
     Ok(())
 }
 
-/// The body of a network-interface attach or detach: both references valid.
+/// The body of a network-interface attach or detach: both references valid, and
+/// the interface given by id — the API's schema takes no name there (the Go SDK's
+/// type would allow one, which the API answers with a 422).
 pub fn nic_request(field: &'static str, value: &NicRequest) -> Result<(), Error> {
     id_or_name(field, &value.instance)?;
-    id_or_name(field, &value.network.interface)
+    id_or_name(field, &value.network.interface)?;
+    if value.network.interface.id.is_none() {
+        return Err(Error::InvalidInput {
+            field: "network.interface".into(),
+            reason: "must be given by id: the API does not take interfaces by name".into(),
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -83,3 +83,20 @@ async fn a_windows_password_never_reaches_a_decode_error() {
         assert!(!shown.contains("987654321"), "{shown}");
     }
 }
+
+#[tokio::test]
+async fn credentials_set_as_plain_headers_are_redacted_too() {
+    let client = mgc::Client::builder()
+        .api_key("k")
+        .header("Authorization", format!("Bearer {CANARY}"))
+        .build()
+        .unwrap();
+    let options = mgc::CallOptions::new().header("x-api-key", CANARY);
+    assert_clean("CallOptions Debug", format!("{options:?}"));
+    let preview = client
+        .preview_with(&CreateThing::new("web"), &options)
+        .unwrap();
+    assert_eq!(preview.headers["authorization"], "[redacted]");
+    assert_eq!(preview.headers["x-api-key"], "[redacted]");
+    assert_clean("preview", format!("{preview:?}"));
+}
