@@ -215,7 +215,7 @@ impl ClientBuilder {
 
     /// How long a whole operation may take, retries and back-off included (default
     /// 90 s); `None` for no limit.
-    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+    pub fn total_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.total_timeout = timeout;
         self
     }

@@ -263,22 +263,20 @@ impl Client {
         context: CallContext,
     ) -> Result<http::Response<Bytes>, Error> {
         request.extensions_mut().insert(context);
+        let sent_id = request.headers().get(REQUEST_ID).cloned();
+        let sent_id = sent_id.as_ref().and_then(|v| v.to_str().ok());
         let response = self
             .inner
             .service
             .clone()
             .oneshot(request)
             .await
-            .map_err(Error::from_box)?;
+            .map_err(|e| Error::from_box(e).with_request_id(sent_id))?;
         let status = response.status();
         tracing::debug!(
             operation = context.operation,
             status = status.as_u16(),
-            request_id = response
-                .headers()
-                .get(REQUEST_ID)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or(""),
+            request_id = sent_id.unwrap_or(""),
             "response"
         );
         if status.is_success() {
@@ -297,7 +295,8 @@ impl Client {
                 status,
                 response.headers(),
                 response.body(),
-            ))))
+            )))
+            .with_request_id(sent_id))
         }
     }
 

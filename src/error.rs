@@ -333,6 +333,25 @@ impl Error {
         )
     }
 
+    /// Gives API errors the request id the client sent, when the server did not
+    /// echo one: the id is what a support ticket needs.
+    pub(crate) fn with_request_id(mut self, sent: Option<&str>) -> Error {
+        fn fill(error: &mut Error, sent: &str) {
+            match error {
+                Error::Api(api) if api.request_id.is_none() => {
+                    api.request_id = Some(sent.to_owned())
+                }
+                Error::RetriesExhausted { last, .. } => fill(last, sent),
+                Error::OutcomeUnknown { source, .. } => fill(source, sent),
+                _ => {}
+            }
+        }
+        if let Some(sent) = sent {
+            fill(&mut self, sent);
+        }
+        self
+    }
+
     /// Turns an error that crossed the tower stack back into an [`Error`].
     pub(crate) fn from_box(error: BoxError) -> Error {
         let error = match error.downcast::<Error>() {

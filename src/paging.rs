@@ -75,10 +75,13 @@ struct Cursor<E> {
     limit: u32,
     offset: u32,
     done: bool,
+    /// An invalid endpoint (a limit of 0, say) fails the stream before any request.
+    invalid: Option<Error>,
 }
 
 impl<E: Paginated> Cursor<E> {
     fn new(client: &Client, endpoint: E) -> Self {
+        let invalid = endpoint.validate().err();
         let limit = endpoint.page_size().unwrap_or(E::DEFAULT_PAGE_SIZE).max(1);
         let offset = endpoint.page_offset().unwrap_or(0);
         Cursor {
@@ -87,6 +90,7 @@ impl<E: Paginated> Cursor<E> {
             limit,
             offset,
             done: false,
+            invalid,
         }
     }
 
@@ -94,6 +98,10 @@ impl<E: Paginated> Cursor<E> {
     async fn next_page(&mut self) -> Option<Result<E::Response, Error>> {
         if self.done {
             return None;
+        }
+        if let Some(error) = self.invalid.take() {
+            self.done = true;
+            return Some(Err(error));
         }
         let call = self.endpoint.at_page(self.limit, self.offset);
         let page = match self.client.send(call).await {

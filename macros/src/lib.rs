@@ -106,6 +106,9 @@ macro_rules! endpoint {
                 }
 
                 $($(
+                    $crate::endpoint!(@optional_json $oloc);
+                )*)?
+                $($(
                     $(#[$odoc])*
                     pub fn $of(mut self, value: impl ::core::convert::Into<$ot>) -> Self {
                         self.$of = ::core::option::Option::Some(value.into());
@@ -113,6 +116,18 @@ macro_rules! endpoint {
                     }
                 )*)?
             }
+
+            // A body is one `json` field or a set of `body` fields: never both.
+            const _: () = {
+                let json = false $($(|| $crate::endpoint!(@is json $rloc))*)?;
+                let fields = false
+                    $($(|| $crate::endpoint!(@is body $rloc))*)?
+                    $($(|| $crate::endpoint!(@is body $oloc))*)?;
+                assert!(
+                    !(json && fields),
+                    concat!("`", stringify!($name), "`: the body is one `json` field or `body` fields, not both")
+                );
+            };
 
             impl ::mgc::Endpoint for $name {
                 type Response = $resp;
@@ -190,6 +205,14 @@ macro_rules! endpoint {
     };
 
     // --- per-field dispatch on the wire location (no recursion across rows) ---
+    (@is json json) => { true };
+    (@is body body) => { true };
+    (@is $want:ident $other:ident) => { false };
+
+    (@optional_json json) => {
+        compile_error!("a `json` field is the whole body: declare it under `required`");
+    };
+    (@optional_json $other:ident) => {};
     (@is_body body) => { true };
     (@is_body json) => { true };
     (@is_body $other:ident) => { false };

@@ -210,7 +210,7 @@ async fn a_waiters_deadline_covers_a_poll_that_hangs() {
     let client = mgc::Client::builder()
         .api_key("k")
         .base_url(emulator.region_url("br-se1"))
-        .timeout(None)
+        .total_timeout(None)
         .attempt_timeout(Duration::from_secs(120))
         .build()
         .unwrap();

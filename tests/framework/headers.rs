@@ -111,3 +111,16 @@ async fn the_region_picks_the_url_segment() {
         .unwrap();
     assert_eq!(server.seen()[0].uri, "/br-se-1/compute/v1/things/1/poke");
 }
+
+#[tokio::test]
+async fn errors_carry_the_request_id_sent_even_when_the_server_does_not_echo_it() {
+    let server = TestServer::start(vec![Reply::json(
+        404,
+        r#"{"slug":"not_found","message":"gone"}"#,
+    )])
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let err = client.send(GetThing::new("1")).await.unwrap_err();
+    let sent = server.seen()[0].header("x-request-id").unwrap().to_owned();
+    assert_eq!(err.request_id(), Some(sent.as_str()));
+}

@@ -67,3 +67,20 @@ async fn an_empty_page_ends_the_stream_even_if_the_total_says_otherwise() {
     assert_eq!(items.len(), 2);
     assert_eq!(server.count(), 2);
 }
+
+#[tokio::test]
+async fn an_invalid_list_fails_the_stream_before_any_request() {
+    let server = TestServer::start(vec![]).await;
+    let client = client_for(&server).build().unwrap();
+    let outcomes: Vec<_> = client
+        .paginate(mgc::compute::ListInstances::new().limit(0u32))
+        .collect()
+        .await;
+    assert_eq!(outcomes.len(), 1);
+    assert!(
+        matches!(outcomes[0], Err(mgc::Error::InvalidInput { .. })),
+        "{:?}",
+        outcomes[0]
+    );
+    assert_eq!(server.count(), 0);
+}

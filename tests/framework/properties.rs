@@ -32,18 +32,26 @@ proptest! {
         body in prop_oneof![
             proptest::collection::vec(any::<u8>(), 0..256),
             "[{}\\[\\]\":,a-z0-9 ]{0,64}".prop_map(String::into_bytes),
+            ("[a-z ]{0,8}", "[a-z ]{0,8}")
+                .prop_map(|(id, name)| format!(r#"{{"id":"{id}","name":"{name}"}}"#).into_bytes()),
         ],
     ) {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let client = client_answering(status, body);
+        let client = client_answering(status, body.clone());
         let outcome = runtime.block_on(client.send(GetThing::new("1")));
-        if (200..300).contains(&status) {
-            // A success status only gives `Ok` when the body really is a thing.
-            if let Ok(thing) = outcome {
-                prop_assert!(!thing.id.is_empty() || thing.id.is_empty());
+        match outcome {
+            // `Ok` only for a success status whose body really is a thing.
+            Ok(thing) => {
+                prop_assert!((200..300).contains(&status));
+                let parsed: crate::things::Thing = serde_json::from_slice(&body)
+                    .map_err(|e| TestCaseError::fail(format!("Ok from a body that is not a thing: {e}")))?;
+                prop_assert_eq!(thing, parsed);
             }
-        } else {
-            prop_assert!(outcome.is_err());
+            Err(error) => prop_assert!(
+                !(200..300).contains(&status)
+                    || matches!(error, mgc::Error::Decode { .. } | mgc::Error::Redirect { .. }),
+                "a success status failed with {:?}", error
+            ),
         }
     }
 

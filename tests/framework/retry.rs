@@ -272,7 +272,7 @@ async fn with_retries_off_an_unsafe_failure_still_says_the_outcome_is_unknown() 
 async fn a_create_cut_by_the_total_timeout_or_unreadable_is_unknown() {
     let server = TestServer::start(vec![Reply::Hang, Reply::json(201, "not json")]).await;
     let client = client_for(&server)
-        .timeout(Some(Duration::from_millis(300)))
+        .total_timeout(Some(Duration::from_millis(300)))
         .build()
         .unwrap();
     let err = client.send(CreateThing::new("web")).await.unwrap_err();

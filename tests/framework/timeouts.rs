@@ -47,7 +47,7 @@ async fn the_total_timeout_bounds_the_whole_call() {
     let server = TestServer::start(vec![Reply::Hang]).await;
     let client = client_for(&server)
         .attempt_timeout(Duration::from_secs(30))
-        .timeout(Some(Duration::from_millis(300)))
+        .total_timeout(Some(Duration::from_millis(300)))
         .build()
         .unwrap();
     let err = client.send(GetThing::new("1")).await.unwrap_err();
@@ -65,7 +65,7 @@ async fn back_off_never_sleeps_past_the_deadline() {
             max_interval: Duration::from_secs(60),
             ..mgc::RetryConfig::default()
         })
-        .timeout(Some(Duration::from_secs(2)))
+        .total_timeout(Some(Duration::from_secs(2)))
         .build()
         .unwrap();
     let started = Instant::now();
@@ -137,7 +137,7 @@ async fn huge_durations_and_retry_after_values_never_panic() {
     // No deadline arithmetic may overflow: a total timeout of Duration::MAX works.
     let server = TestServer::start(vec![Reply::json(200, r#"{"id":"1","name":"x"}"#)]).await;
     let client = client_for(&server)
-        .timeout(Some(Duration::MAX))
+        .total_timeout(Some(Duration::MAX))
         .build()
         .unwrap();
     assert_eq!(client.send(GetThing::new("1")).await.unwrap().name, "x");
@@ -149,7 +149,7 @@ async fn huge_durations_and_retry_after_values_never_panic() {
     ])
     .await;
     let client = client_for(&server)
-        .timeout(Some(Duration::from_secs(30)))
+        .total_timeout(Some(Duration::from_secs(30)))
         .retry(mgc::RetryConfig {
             max_interval: Duration::MAX,
             factor: 1e300,
