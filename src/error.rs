@@ -135,8 +135,10 @@ pub enum Error {
         last: Box<Error>,
     },
 
-    /// A non-idempotent call (such as a create) failed after the request may have
-    /// reached the server, so whether it took effect is unknown; it was not re-sent.
+    /// A call failed after a request may have reached the server and acted, so
+    /// whether it took effect is unknown: a create that was not re-sent, or a
+    /// delete or action whose repeat was refused because an earlier attempt may
+    /// already have done the job.
     #[error("the outcome of `{operation}` is unknown (it may have taken effect): {source}")]
     OutcomeUnknown {
         /// The operation.

@@ -10,6 +10,9 @@
 //!   ([`Error::OutcomeUnknown`]).
 //! * Back-off: exponential from `initial` by `factor`, capped at `max`, with jitter.
 //!   `Retry-After` (seconds or an HTTP date) is honoured up to the cap.
+//! * Honest: when a delete or an idempotent action is re-sent after an attempt that
+//!   may have worked and the repeat is refused (`404`, `409`), the error is
+//!   [`Error::OutcomeUnknown`], not a plain failure.
 //! * Bounded: `max_attempts` per call, a budget shared by all calls of a client so a
 //!   failing server is not hammered by a burst, and never a sleep past the call's
 //!   deadline (the last error is returned instead of a bare timeout).
@@ -107,6 +110,9 @@ enum Verdict {
     Final,
     /// Try again.
     Retry,
+    /// Try again, although the failed attempt may have taken effect (a safe call
+    /// answered 500, or timed out).
+    RetryMaybeActed,
     /// A failure after which the server may have acted, on a call that must not repeat.
     MayHaveActed,
 }
@@ -117,6 +123,8 @@ pub struct RetryPolicy {
     config: RetryConfig,
     budget: Arc<TpsBudget>,
     attempts: u32,
+    /// Whether an earlier attempt of this call may have taken effect.
+    maybe_acted: bool,
 }
 
 impl std::fmt::Debug for RetryPolicy {
@@ -146,12 +154,13 @@ impl RetryPolicy {
             config,
             budget,
             attempts: 0,
+            maybe_acted: false,
         }
     }
 
     fn verdict(result: &Result<http::Response<Bytes>, BoxError>, safe: bool) -> Verdict {
         let unsafe_failure = if safe {
-            Verdict::Retry
+            Verdict::RetryMaybeActed
         } else {
             Verdict::MayHaveActed
         };
@@ -226,6 +235,15 @@ impl tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
                 if result.is_ok() {
                     self.budget.deposit();
                 }
+                // A delete or an action re-sent after an attempt that may have
+                // worked can be refused *because* it worked (404, 409): the caller
+                // must not read that as a plain failure.
+                let refused = result.as_ref().is_ok_and(|r| r.status().is_client_error());
+                if self.maybe_acted && refused && request.method() != http::Method::GET {
+                    let source = Box::new(into_error(result));
+                    let operation = context.map_or("request", |c| c.operation);
+                    *result = Err(Box::new(Error::OutcomeUnknown { operation, source }));
+                }
                 return None;
             }
             Verdict::MayHaveActed => {
@@ -235,8 +253,11 @@ impl tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
                 return None;
             }
             // Retries are off: the failure stands as it is.
-            Verdict::Retry if self.config.max_attempts <= 1 => return None,
+            Verdict::Retry | Verdict::RetryMaybeActed if self.config.max_attempts <= 1 => {
+                return None;
+            }
             Verdict::Retry => {}
+            Verdict::RetryMaybeActed => self.maybe_acted = true,
         }
 
         let mut delay = self.config.backoff(self.attempts);

@@ -286,3 +286,29 @@ async fn a_create_cut_by_the_total_timeout_or_unreadable_is_unknown() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_repeat_refused_after_an_attempt_that_may_have_worked_is_not_a_plain_failure() {
+    // The first attempt may have acted (500); the repeat is refused (409).
+    let server = TestServer::start(vec![
+        Reply::status(500),
+        Reply::json(
+            409,
+            r#"{"slug":"instance_not_running","message":"already stopped"}"#,
+        ),
+    ])
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let err = client.send(PokeThing::new("1")).await.unwrap_err();
+    assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
+    assert_eq!(err.slug(), Some("instance_not_running"));
+
+    // A read that ends in 404 after a 500 is just a 404.
+    let server = TestServer::start(vec![Reply::status(500), Reply::status(404)]).await;
+    let client = client_for(&server).build().unwrap();
+    let err = client.send(GetThing::new("1")).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Api(_)) && err.is_not_found(),
+        "{err:?}"
+    );
+}
