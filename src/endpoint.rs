@@ -139,6 +139,10 @@ impl<T: Display + ?Sized> Display for PathSegment<'_, T> {
         struct Encode<'a, 'b>(&'a mut fmt::Formatter<'b>);
         impl fmt::Write for Encode<'_, '_> {
             fn write_str(&mut self, s: &str) -> fmt::Result {
+                // Ids are nearly always plain (UUIDs): skip the encoder for them.
+                if s.bytes().all(is_unreserved) {
+                    return self.0.write_str(s);
+                }
                 for part in utf8_percent_encode(s, PATH_SEGMENT) {
                     self.0.write_str(part)?;
                 }
@@ -161,12 +165,10 @@ pub fn check_path_segment<T: Display + ?Sized>(
     }
     impl fmt::Write for Probe {
         fn write_str(&mut self, s: &str) -> fmt::Result {
-            for &b in s.as_bytes() {
-                if self.len < 2 {
-                    self.head[self.len] = b;
-                }
-                self.len += 1;
+            for (slot, &b) in self.head.iter_mut().skip(self.len).zip(s.as_bytes()) {
+                *slot = b;
             }
+            self.len = self.len.saturating_add(s.len());
             Ok(())
         }
     }
@@ -205,7 +207,7 @@ impl<'a> Query<'a> {
     pub fn push<V: QueryValue + ?Sized>(&mut self, name: &str, value: &V) {
         self.out.push(if self.started { '&' } else { '?' });
         self.started = true;
-        self.out.extend(utf8_percent_encode(name, QUERY_VALUE));
+        encode_query_value(name, self.out);
         self.out.push('=');
         value.write_query_value(self.out);
     }
@@ -219,7 +221,16 @@ pub trait QueryValue {
 
 /// Percent-encodes `s` as (part of) a query value.
 pub fn encode_query_value(s: &str, out: &mut String) {
-    out.extend(utf8_percent_encode(s, QUERY_VALUE));
+    if s.bytes().all(|b| is_unreserved(b) || b == b':') {
+        out.push_str(s);
+    } else {
+        out.extend(utf8_percent_encode(s, QUERY_VALUE));
+    }
+}
+
+/// RFC 3986 unreserved: the bytes [`PATH_SEGMENT`] leaves alone.
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
 }
 
 impl QueryValue for str {

@@ -60,8 +60,9 @@ where
     fn call(&mut self, mut request: http::Request<Bytes>) -> S::Future {
         let target = request.headers_mut();
         for (name, value) in self.headers.iter() {
-            if !target.contains_key(name) {
-                target.insert(name.clone(), value.clone());
+            // One lookup: the value is cloned only when the header is missing.
+            if let http::header::Entry::Vacant(slot) = target.entry(name) {
+                slot.insert(value.clone());
             }
         }
         self.inner.call(request)

@@ -125,6 +125,9 @@ pub struct RetryPolicy {
     attempts: u32,
     /// Whether an earlier attempt of this call may have taken effect.
     maybe_acted: bool,
+    /// The call this policy serves, read once from the first request, so the
+    /// copies made for retries need no extensions.
+    context: Option<CallContext>,
 }
 
 impl std::fmt::Debug for RetryPolicy {
@@ -155,6 +158,7 @@ impl RetryPolicy {
             budget,
             attempts: 0,
             maybe_acted: false,
+            context: None,
         }
     }
 
@@ -228,7 +232,7 @@ impl tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
         result: &mut Result<http::Response<Bytes>, BoxError>,
     ) -> Option<Self::Future> {
         self.attempts += 1;
-        let context = request.extensions().get::<CallContext>().copied();
+        let context = self.context;
         let safe = context.is_some_and(|c| c.safe_to_repeat);
         match Self::verdict(result, safe) {
             Verdict::Final => {
@@ -301,7 +305,9 @@ impl tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
         *copy.uri_mut() = request.uri().clone();
         *copy.version_mut() = request.version();
         *copy.headers_mut() = request.headers().clone();
-        *copy.extensions_mut() = request.extensions().clone();
+        if self.context.is_none() {
+            self.context = request.extensions().get::<CallContext>().copied();
+        }
         Some(copy)
     }
 }
