@@ -45,8 +45,8 @@
 //!   `instance_not_stopped` (start, retype), `snapshot_not_available`.
 //! - Units: machine-type `ram` in MiB, `disk` in GB; image requirements
 //!   (`minimum_requirements`, custom `requirements`) `ram`/`disk` in GB.
-//! - `GET /v1/instances/{id}` without `expand` returns ids only for nested
-//!   objects, like the list.
+//! - `GET /v1/instances/{id}` without `expand` expands image, machine type and
+//!   network (the spec's default); lists without `expand` carry only ids.
 #![warn(missing_docs)]
 
 mod catalogue;

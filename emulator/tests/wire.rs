@@ -167,7 +167,8 @@ async fn expand_or_not() {
     let api = Api::new(&emu, "br-se1");
     let id = api.create_instance("vm", SMALL, UBUNTU).await;
 
-    let plain = api.instance(&id).await;
+    // A list answers ids only unless asked to expand...
+    let plain = api.get("/v1/instances").await.expect(200).body["instances"][0].clone();
     assert_eq!(
         plain["machine_type"],
         json!({ "id": "2d5a9c3e-1f00-4a10-8b00-000000000001" })
@@ -180,6 +181,22 @@ async fn expand_or_not() {
     assert_eq!(ifaces.len(), 1);
     assert_eq!(ifaces[0].as_object().unwrap().len(), 1, "ids only: {plain}");
     assert!(plain["network"].get("vpc").is_none());
+
+    // ...reading one instance expands everything by default (the spec's default),
+    // and an explicit expand narrows it.
+    let one = api.instance(&id).await;
+    assert_eq!(one["machine_type"]["name"], SMALL);
+    assert!(one["network"].get("vpc").is_some(), "{one}");
+    let narrow = api
+        .get(&format!("/v1/instances/{id}?expand=image"))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(narrow["image"]["name"], UBUNTU);
+    assert_eq!(
+        narrow["machine_type"],
+        json!({ "id": "2d5a9c3e-1f00-4a10-8b00-000000000001" })
+    );
 
     for query in [
         "expand=image,machine-type,network",

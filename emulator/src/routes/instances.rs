@@ -369,7 +369,17 @@ pub(crate) async fn create(ctx: Ctx, body: Bytes) -> ApiResult {
 }
 
 pub(crate) async fn get(ctx: Ctx) -> ApiResult {
-    let expand = Expand::from_query(&ctx.query);
+    // The spec's default for reading one instance is everything expanded; an
+    // explicit `expand=` narrows it. (Lists default to ids only.)
+    let expand = if ctx.query.list("expand").is_empty() {
+        Expand {
+            image: true,
+            machine_type: true,
+            network: true,
+        }
+    } else {
+        Expand::from_query(&ctx.query)
+    };
     let w = ctx.world();
     let region = &w.regions[ctx.region];
     let inst = region.instance(&ctx.id)?;
