@@ -240,6 +240,21 @@ impl From<i64> for SortKey {
 }
 
 /// Something a list endpoint can sort and page.
+/// Answers one page of `items` (already filtered) as `{key: [...], "meta": {...}}`.
+pub(crate) fn list_answer<T: Listable>(
+    key: &str,
+    params: &ListParams,
+    items: Vec<&T>,
+    render: impl Fn(&T) -> Value,
+) -> ApiResult {
+    let (page, meta) = params.page(items);
+    let rendered: Vec<Value> = page.into_iter().map(render).collect();
+    let mut body = serde_json::Map::new();
+    body.insert(key.to_owned(), Value::Array(rendered));
+    body.insert("meta".to_owned(), meta);
+    ok(Value::Object(body))
+}
+
 pub(crate) trait Listable {
     /// Creation order, the final tie-breaker.
     fn seq(&self) -> u64;

@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use super::{Ctx, split};
 use crate::state::CustomImage;
 use crate::wire::{
-    ApiError, ApiResult, ListParams, check_len, created, no_content, now_rfc3339, ok, parse_body,
+    ApiError, ApiResult, ListParams, check_len, created, list_answer, no_content, now_rfc3339, ok,
+    parse_body,
 };
 
 const DEFAULT_SORT: &str = "platform:asc,end_life_at:desc";
@@ -90,9 +91,7 @@ pub(crate) async fn list(ctx: Ctx) -> ApiResult {
         .filter(|i| name.is_none_or(|n| i.name == n))
         .filter(|i| zone.is_none_or(|z| i.availability_zones.iter().any(|a| a == z)))
         .collect();
-    let (page, meta) = params.page(items);
-    let images: Vec<Value> = page.iter().map(|i| i.to_json()).collect();
-    ok(json!({ "images": images, "meta": meta }))
+    list_answer("images", &params, items, |i| i.to_json())
 }
 
 pub(crate) async fn list_custom(ctx: Ctx) -> ApiResult {
@@ -104,9 +103,7 @@ pub(crate) async fn list_custom(ctx: Ctx) -> ApiResult {
         .iter()
         .filter(|i| name.is_none_or(|n| i.name == n))
         .collect();
-    let (page, meta) = params.page(items);
-    let images: Vec<Value> = page.iter().map(|c| custom_json(c)).collect();
-    ok(json!({ "images": images, "meta": meta }))
+    list_answer("images", &params, items, custom_json)
 }
 
 pub(crate) async fn create_custom(ctx: Ctx, body: Bytes) -> ApiResult {

@@ -9,8 +9,8 @@ use super::{Ctx, split};
 use crate::catalogue::{self, MachineType};
 use crate::state::{Ids, ImageInfo, Instance, Op, RegionState, World};
 use crate::wire::{
-    ApiError, ApiResult, Expand, IdOrName, ListParams, check_len, created, no_content, now_rfc3339,
-    ok, parse_body,
+    ApiError, ApiResult, Expand, IdOrName, ListParams, check_len, created, list_answer, no_content,
+    now_rfc3339, ok, parse_body,
 };
 
 // ---- request bodies -------------------------------------------------------
@@ -322,9 +322,7 @@ pub(crate) async fn list(ctx: Ctx) -> ApiResult {
         .iter()
         .filter(|i| name.is_none_or(|n| i.name == n))
         .collect();
-    let (page, meta) = params.page(items);
-    let instances: Vec<Value> = page.iter().map(|i| to_json(region, i, expand)).collect();
-    ok(json!({ "instances": instances, "meta": meta }))
+    list_answer("instances", &params, items, |i| to_json(region, i, expand))
 }
 
 pub(crate) async fn create(ctx: Ctx, body: Bytes) -> ApiResult {

@@ -1,16 +1,14 @@
 //! `/v1/machine-types` and its older twin `/v1/instance-types`.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::Ctx;
 use crate::catalogue::MachineType;
-use crate::wire::{ApiResult, ListParams, ok};
+use crate::wire::{ApiResult, ListParams, list_answer};
 
-/// Filter and page the catalogue, rendering each item with `render`.
-fn page(
-    ctx: &Ctx,
-    render: fn(&MachineType) -> Value,
-) -> Result<(Vec<Value>, Value), crate::wire::ApiError> {
+/// Filter the catalogue by `name` and `availability-zone`, and answer one page
+/// under `key`, rendering each item with `render`.
+fn list_of(ctx: &Ctx, key: &str, render: fn(&MachineType) -> Value) -> ApiResult {
     let params = ListParams::from_query(&ctx.query, 200, 1000, "created_at:asc")?;
     let name = ctx.query.get("name");
     let zone = ctx.query.get("availability-zone");
@@ -21,16 +19,13 @@ fn page(
         .filter(|m| name.is_none_or(|n| m.name == n))
         .filter(|m| zone.is_none_or(|z| m.availability_zones.iter().any(|a| a == z)))
         .collect();
-    let (page, meta) = params.page(items);
-    Ok((page.into_iter().map(render).collect(), meta))
+    list_answer(key, &params, items, render)
 }
 
 pub(crate) async fn list(ctx: Ctx) -> ApiResult {
-    let (items, meta) = page(&ctx, MachineType::to_json)?;
-    ok(json!({ "machine_types": items, "meta": meta }))
+    list_of(&ctx, "machine_types", MachineType::to_json)
 }
 
 pub(crate) async fn list_instance_types(ctx: Ctx) -> ApiResult {
-    let (items, meta) = page(&ctx, MachineType::to_instance_type_json)?;
-    ok(json!({ "instance_types": items, "meta": meta }))
+    list_of(&ctx, "instance_types", MachineType::to_instance_type_json)
 }

@@ -9,8 +9,8 @@ use super::{Ctx, split};
 use crate::catalogue::MachineType;
 use crate::state::{REGIONS, RegionState, Snapshot};
 use crate::wire::{
-    ApiError, ApiResult, Expand, IdOrName, ListParams, check_len, created, no_content, now_rfc3339,
-    ok, parse_body,
+    ApiError, ApiResult, Expand, IdOrName, ListParams, check_len, created, list_answer, no_content,
+    now_rfc3339, ok, parse_body,
 };
 
 #[derive(Debug, Deserialize)]
@@ -104,9 +104,7 @@ pub(crate) async fn list(ctx: Ctx) -> ApiResult {
         .iter()
         .filter(|s| name.is_none_or(|n| s.name == n))
         .collect();
-    let (page, meta) = params.page(items);
-    let snapshots: Vec<Value> = page.iter().map(|s| to_json(region, s, expand)).collect();
-    ok(json!({ "snapshots": snapshots, "meta": meta }))
+    list_answer("snapshots", &params, items, |s| to_json(region, s, expand))
 }
 
 pub(crate) async fn create(ctx: Ctx, body: Bytes) -> ApiResult {
