@@ -215,6 +215,22 @@ fn snapshots() {
 }
 
 #[test]
+fn get_instance_always_sends_the_expand_the_spec_requires() {
+    // The spec marks `expand` required on GET /v1/instances/{id}; without a
+    // setter call the request carries the spec's default.
+    assert!(
+        preview(&GetInstance::new("i"))
+            .url
+            .ends_with("/v1/instances/i?expand=network,image,machine-type")
+    );
+    assert!(
+        preview(&GetInstance::new("i").expand(vec![INSTANCE_IMAGE_EXPAND]))
+            .url
+            .ends_with("/v1/instances/i?expand=image")
+    );
+}
+
+#[test]
 fn version_header_constants_match_the_table() {
     for request in [
         preview(&ListInstances::new()),

@@ -31,7 +31,9 @@
 //! * `=> json` makes the (required) field the whole JSON body, for APIs whose body is
 //!   a named request type; don't mix it with `body` fields.
 //!
-//! An optional `check = path::to::fn` names a function `fn(&'static str, &T) ->
+//! An optional field may carry `default = expr`: the value `new(..)` starts it
+//! with, for a parameter the API requires but gives a default (the setter still
+//! replaces it). An optional `check = path::to::fn` names a function `fn(&'static str, &T) ->
 //! Result<(), mgc::Error>` that validates the value before anything is sent.
 //! Fields under `required` become arguments of `new(..)`; fields under `optional`
 //! become chainable setters. `headers` adds static headers; `idempotent: true` marks
@@ -70,7 +72,7 @@ macro_rules! endpoint {
                 $(optional: {
                     $(
                         $(#[$odoc:meta])*
-                        $of:ident : $ot:ty => $oloc:ident $($owire:literal)? $(, check = $ocheck:path)?;
+                        $of:ident : $ot:ty => $oloc:ident $($owire:literal)? $(, default = $odef:expr)? $(, check = $ocheck:path)?;
                     )*
                 },)?
             }
@@ -101,7 +103,7 @@ macro_rules! endpoint {
                 pub fn new($($($rf: impl ::core::convert::Into<$rt>),*)?) -> Self {
                     Self {
                         $($($rf: $rf.into(),)*)?
-                        $($($of: ::core::option::Option::None,)*)?
+                        $($($of: $crate::endpoint!(@default $($odef)?),)*)?
                     }
                 }
 
@@ -208,6 +210,9 @@ macro_rules! endpoint {
     (@is json json) => { true };
     (@is body body) => { true };
     (@is $want:ident $other:ident) => { false };
+
+    (@default) => { ::core::option::Option::None };
+    (@default $value:expr) => { ::core::option::Option::Some(::core::convert::Into::into($value)) };
 
     (@optional_json json) => {
         compile_error!("a `json` field is the whole body: declare it under `required`");

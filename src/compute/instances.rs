@@ -76,8 +76,8 @@ crate::endpoint! {
         },
     }
 
-    /// Reads one instance (Go `Instances().Get`). Without `expand`, the API
-    /// expands `network`, `image` and `machine-type`.
+    /// Reads one instance (Go `Instances().Get`), by default with its network,
+    /// image and machine type expanded.
     pub struct GetInstance {
         method: GET,
         path: "/v1/instances/{id}",
@@ -88,8 +88,11 @@ crate::endpoint! {
             id: String => path;
         },
         optional: {
-            /// Related resources to include in full.
-            expand: Vec<Expand> => query "expand", check = checks::expand;
+            /// Related resources to include in full. The spec requires the
+            /// parameter, so it starts at the spec's default, `network,image,machine-type`.
+            expand: Vec<Expand> => query "expand",
+                default = [Expand::Network, Expand::Image, Expand::MachineType].to_vec(),
+                check = checks::expand;
         },
     }
 
