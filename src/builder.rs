@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{HeaderName, HeaderValue, USER_AGENT};
+use http::header::{ACCEPT, HeaderName, HeaderValue, USER_AGENT};
 use http::{HeaderMap, Uri};
 use tower::{Layer, Service, ServiceBuilder, ServiceExt as _};
 
@@ -28,6 +28,15 @@ pub const USER_AGENT_PREFIX: &str = concat!("mgc-rust/", env!("CARGO_PKG_VERSION
 
 /// Default cap on a response body: 8 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+/// How long an idle pooled connection is kept by default: 30 s, well under the
+/// 60 s after which common load balancers drop idle connections, so the client
+/// closes first instead of racing them with a request on a dying connection.
+pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How many requests one client (and its clones) has in flight at most by
+/// default. Calls beyond it wait for a slot, within their total timeout.
+pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 64;
 
 type Wrap = Box<dyn FnOnce(HttpService) -> HttpService + Send>;
 
@@ -59,6 +68,8 @@ pub struct ClientBuilder {
     retry: RetryConfig,
     allow_insecure_http: bool,
     body_limit: usize,
+    pool_idle_timeout: Duration,
+    max_concurrent_requests: usize,
     root_certificates: Vec<Vec<u8>>,
     layers: Vec<Wrap>,
     transport: Option<HttpService>,
@@ -94,6 +105,8 @@ impl Default for ClientBuilder {
             retry: RetryConfig::default(),
             allow_insecure_http: false,
             body_limit: DEFAULT_BODY_LIMIT,
+            pool_idle_timeout: DEFAULT_POOL_IDLE_TIMEOUT,
+            max_concurrent_requests: DEFAULT_MAX_CONCURRENT_REQUESTS,
             root_certificates: Vec::new(),
             layers: Vec::new(),
             transport: None,
@@ -112,11 +125,22 @@ impl ClientBuilder {
     /// A builder preset from the environment: `MGC_API_KEY`, `MGC_JWT`, `MGC_REGION`
     /// and `MGC_BASE_URL` (each only when set and not empty).
     pub fn from_env() -> Self {
-        ClientBuilder::from_vars(|name| std::env::var(name).ok())
+        ClientBuilder::from_env_with(|name| std::env::var(name).ok())
     }
 
-    /// [`from_env`](Self::from_env) over any source of variables.
-    fn from_vars(get: impl Fn(&str) -> Option<String>) -> Self {
+    /// [`from_env`](Self::from_env) over any source of variables: a map in a test,
+    /// a config file, a secrets store. No `set_var` needed.
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    ///
+    /// let vars = HashMap::from([("MGC_API_KEY", "key"), ("MGC_REGION", "br-ne1")]);
+    /// let client = mgc::ClientBuilder::from_env_with(|name| vars.get(name).map(|v| v.to_string()))
+    ///     .build()?;
+    /// assert_eq!(client.base_url(), "https://api.magalu.cloud/br-ne1/compute");
+    /// # Ok::<(), mgc::Error>(())
+    /// ```
+    pub fn from_env_with(get: impl Fn(&str) -> Option<String>) -> Self {
         let var = |name: &str| get(name).filter(|v| !v.trim().is_empty());
         let mut builder = ClientBuilder::new();
         if let Some(key) = var("MGC_API_KEY") {
@@ -171,10 +195,13 @@ impl ClientBuilder {
         self
     }
 
-    /// An explicit region URL such as `https://api.magalu.cloud/br-se1` or an
-    /// emulator's `http://127.0.0.1:8080/br-se1`. The product path `/compute` is
-    /// appended. Plain `http://` is accepted for loopback hosts only, unless
-    /// [`allow_insecure_http`](Self::allow_insecure_http) is set.
+    /// An explicit URL: a region root such as `https://api.magalu.cloud/br-se1`
+    /// or an emulator's `http://127.0.0.1:8080/br-se1`, to which the product path
+    /// `/compute` is appended, or the spec's server URL that already ends in it
+    /// (`https://api.magalu.cloud/br-se1/compute`): both reach the same API. A URL
+    /// with no region, or with a path below `/compute`, makes
+    /// [`build`](Self::build) fail. Plain `http://` is accepted for loopback hosts
+    /// only, unless [`allow_insecure_http`](Self::allow_insecure_http) is set.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -239,6 +266,23 @@ impl ClientBuilder {
         self
     }
 
+    /// How long an idle pooled connection is kept before it is closed (default
+    /// [`DEFAULT_POOL_IDLE_TIMEOUT`], 30 s). Keep it below the idle timeout of any
+    /// load balancer or proxy on the way.
+    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.pool_idle_timeout = timeout;
+        self
+    }
+
+    /// The most requests this client and its clones have in flight at once
+    /// (default [`DEFAULT_MAX_CONCURRENT_REQUESTS`], 64); more calls wait for a
+    /// slot, within their total timeout, rather than opening ever more
+    /// connections. `0` makes [`build`](Self::build) fail.
+    pub fn max_concurrent_requests(mut self, max: usize) -> Self {
+        self.max_concurrent_requests = max;
+        self
+    }
+
     /// Trusts the certificate(s) in `pem` in addition to the public web roots (for a
     /// proxy or a test server with its own CA).
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
@@ -298,81 +342,47 @@ impl ClientBuilder {
             return Err(problem);
         }
         self.retry.validate()?;
+        if self.max_concurrent_requests == 0 {
+            return Err(Error::Config(Cow::Borrowed(
+                "max_concurrent_requests must be at least 1",
+            )));
+        }
         let credentials = self.credentials.ok_or(Error::Config(Cow::Borrowed(
             "no credentials: set an API key or a JWT (MGC_API_KEY / MGC_JWT)",
         )))?;
-        let region_url = match &self.base_url {
-            Some(url) => url.clone(),
+        let region_url = match self.base_url {
+            Some(url) => url,
             None => self.region.base_url_on(&self.api_host),
         };
         let base = compute_base(&region_url, self.allow_insecure_http)?;
-        let base_is_loopback = base
-            .parse::<Uri>()
-            .ok()
-            .and_then(|u| u.host().map(is_loopback))
-            .unwrap_or(false);
-
-        let mut headers = HeaderMap::new();
-        let (name, value) = credentials.header()?;
-        headers.insert(name, value);
-        let agent = match &self.user_agent_suffix {
-            Some(suffix) if !suffix.trim().is_empty() => {
-                format!("{USER_AGENT_PREFIX} {}", suffix.trim())
-            }
-            _ => USER_AGENT_PREFIX.to_owned(),
-        };
-        headers.insert(
-            USER_AGENT,
-            HeaderValue::from_str(&agent).map_err(|_| {
-                Error::Config(Cow::Borrowed(
-                    "the user agent suffix is not a valid header value",
-                ))
-            })?,
-        );
-        for (name, value) in &self.headers {
-            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                Error::Config(format!("{name:?} is not a valid header name").into())
-            })?;
-            let mut value = HeaderValue::from_str(value).map_err(|_| {
-                Error::Config(
-                    format!("the value of header {name:?} is not a valid header value").into(),
-                )
-            })?;
-            value.set_sensitive(is_secret_header(&header));
-            headers.insert(header, value);
-        }
-        let preview_headers = headers.clone();
-
+        let headers = client_headers(
+            &credentials,
+            self.user_agent_suffix.as_deref(),
+            &self.headers,
+        )?;
         let transport = match self.transport {
             Some(transport) => transport,
             None => {
-                let tls = tls_config(&self.root_certificates)?;
-                let mut client = reqwest::Client::builder();
-                // A proxy from the environment would see the key of a plain-http
-                // loopback call (the emulator); other hosts keep the usual proxy
-                // variables, and https keeps the key inside TLS.
-                if base_is_loopback {
-                    client = client.no_proxy();
-                }
-                let client = client
-                    .use_preconfigured_tls(tls)
-                    .redirect(reqwest::redirect::Policy::none())
-                    .connect_timeout(self.connect_timeout)
-                    .pool_idle_timeout(Duration::from_secs(60))
-                    .build()
-                    .map_err(|e| {
-                        Error::Config(format!("cannot build the HTTP client: {e}").into())
-                    })?;
-                HttpService::new(ReqwestTransport::new(client, self.body_limit))
+                let options = TransportOptions {
+                    base_is_loopback: base_is_loopback(&base),
+                    connect_timeout: self.connect_timeout,
+                    pool_idle_timeout: self.pool_idle_timeout,
+                    body_limit: self.body_limit,
+                };
+                reqwest_transport(&self.root_certificates, &options)?
             }
         };
 
         let attempt = self.attempt_timeout;
+        // The cap sits below the retry, so a back-off holds no slot, and above the
+        // attempt timeout, so waiting for a slot never counts against an attempt
+        // (which for a create would read as "may have been sent").
         let core = ServiceBuilder::new()
             .retry(RetryPolicy::new(self.retry))
+            .concurrency_limit(self.max_concurrent_requests)
             .map_err(name_elapsed(attempt, Timeout::Attempt))
             .timeout(attempt)
-            .layer(SetHeadersLayer::new(headers))
+            .layer(SetHeadersLayer::new(headers.clone()))
             .service(transport);
         let mut service = match self.total_timeout {
             Some(total) => HttpService::new(
@@ -391,12 +401,99 @@ impl ClientBuilder {
             service,
             base,
             total_timeout: self.total_timeout,
-            preview_headers,
+            preview_headers: headers,
         }))
     }
 }
 
-/// Validates the region URL and appends the product path.
+/// The headers every request carries: credentials, user agent, `Accept`, and the
+/// caller's own (which win over ours, except that secrets stay marked sensitive).
+fn client_headers(
+    credentials: &Credentials,
+    user_agent_suffix: Option<&str>,
+    custom: &[(String, String)],
+) -> Result<HeaderMap, Error> {
+    let mut headers = HeaderMap::new();
+    let (name, value) = credentials.header()?;
+    headers.insert(name, value);
+    let agent = match user_agent_suffix.map(str::trim) {
+        Some(suffix) if !suffix.is_empty() => format!("{USER_AGENT_PREFIX} {suffix}"),
+        _ => USER_AGENT_PREFIX.to_owned(),
+    };
+    headers.insert(
+        USER_AGENT,
+        HeaderValue::from_str(&agent).map_err(|_| {
+            Error::Config(Cow::Borrowed(
+                "the user agent suffix is not a valid header value",
+            ))
+        })?,
+    );
+    // Every answer of the API is JSON; saying so keeps content negotiation
+    // (and proxies that do it) from picking anything else.
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    for (name, value) in custom {
+        let header = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::Config(format!("{name:?} is not a valid header name").into()))?;
+        let mut value = HeaderValue::from_str(value).map_err(|_| {
+            Error::Config(
+                format!("the value of header {name:?} is not a valid header value").into(),
+            )
+        })?;
+        value.set_sensitive(is_secret_header(&header));
+        headers.insert(header, value);
+    }
+    Ok(headers)
+}
+
+/// What the reqwest leaf is configured with.
+struct TransportOptions {
+    base_is_loopback: bool,
+    connect_timeout: Duration,
+    pool_idle_timeout: Duration,
+    body_limit: usize,
+}
+
+/// The default leaf: a reqwest client of our own (never a shared one), with our
+/// TLS config, no redirects and a bounded idle pool.
+fn reqwest_transport(
+    root_certificates: &[Vec<u8>],
+    options: &TransportOptions,
+) -> Result<HttpService, Error> {
+    let tls = tls_config(root_certificates)?;
+    let mut client = reqwest::Client::builder();
+    // A proxy from the environment would see the key of a plain-http loopback
+    // call (the emulator); other hosts keep the usual proxy variables, and https
+    // keeps the key inside TLS.
+    if options.base_is_loopback {
+        client = client.no_proxy();
+    }
+    let client = client
+        .use_preconfigured_tls(tls)
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(options.connect_timeout)
+        .pool_idle_timeout(options.pool_idle_timeout)
+        .build()
+        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}").into()))?;
+    Ok(HttpService::new(ReqwestTransport::new(
+        client,
+        options.body_limit,
+    )))
+}
+
+fn base_is_loopback(base: &str) -> bool {
+    base.parse::<Uri>()
+        .ok()
+        .and_then(|u| u.host().map(is_loopback))
+        .unwrap_or(false)
+}
+
+/// Validates a region URL and returns the product base every path is appended to.
+///
+/// The rule: the URL names a region, and may name the compute product below it.
+/// `https://api.magalu.cloud/br-se1` (the region root) and
+/// `https://api.magalu.cloud/br-se1/compute` (the spec's server URL) both give
+/// `https://api.magalu.cloud/br-se1/compute`; a trailing `/` changes nothing. A URL
+/// with no path (no region) or with anything below `/compute` is refused.
 fn compute_base(region_url: &str, allow_insecure_http: bool) -> Result<String, Error> {
     let bad = |why: &str| Error::Config(format!("invalid base URL {region_url:?}: {why}").into());
     let trimmed = region_url.trim().trim_end_matches('/');
@@ -415,7 +512,21 @@ fn compute_base(region_url: &str, allow_insecure_http: bool) -> Result<String, E
         }
         _ => return Err(bad("the scheme must be https")),
     }
-    Ok(format!("{trimmed}{DEFAULT_BASE_PATH}"))
+    let product = DEFAULT_BASE_PATH.trim_start_matches('/');
+    let segments: Vec<&str> = uri.path().split('/').filter(|s| !s.is_empty()).collect();
+    match segments.iter().position(|s| *s == product) {
+        _ if segments.is_empty() => Err(bad(
+            "it names no region: use the region URL, e.g. https://api.magalu.cloud/br-se1",
+        )),
+        _ if segments.iter().any(|s| *s == "." || *s == "..") => {
+            Err(bad("dot segments are not allowed"))
+        }
+        Some(at) if at + 1 == segments.len() && at > 0 => Ok(trimmed.to_owned()),
+        Some(_) => Err(bad(
+            "give the region URL (…/br-se1) or the compute URL (…/br-se1/compute), not a path inside the API",
+        )),
+        None => Ok(format!("{trimmed}{DEFAULT_BASE_PATH}")),
+    }
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -448,7 +559,7 @@ fn tls_config(extra_roots: &[Vec<u8>]) -> Result<rustls::ClientConfig, Error> {
             )));
         }
     }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(crypto_provider());
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::Config(format!("TLS setup failed: {e}").into()))?
@@ -457,6 +568,24 @@ fn tls_config(extra_roots: &[Vec<u8>]) -> Result<rustls::ClientConfig, Error> {
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(config)
 }
+
+/// The rustls provider of the crate's TLS feature, handed to our own config only:
+/// nothing is installed process-wide, so other rustls users in the program are
+/// left as they were.
+#[cfg(feature = "aws-lc-rs")]
+fn crypto_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::aws_lc_rs::default_provider()
+}
+
+#[cfg(all(feature = "ring", not(feature = "aws-lc-rs")))]
+fn crypto_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::ring::default_provider()
+}
+
+#[cfg(not(any(feature = "aws-lc-rs", feature = "ring")))]
+compile_error!(
+    "mgc needs a TLS crypto provider: enable the `aws-lc-rs` (default) or `ring` feature"
+);
 
 #[cfg(test)]
 mod tests {
@@ -473,14 +602,15 @@ mod tests {
 
     #[test]
     fn the_environment_configures_credentials_region_and_url() {
-        let b = ClientBuilder::from_vars(vars(&[("MGC_API_KEY", "k"), ("MGC_REGION", "br-mgl1")]));
+        let b =
+            ClientBuilder::from_env_with(vars(&[("MGC_API_KEY", "k"), ("MGC_REGION", "br-mgl1")]));
         assert!(matches!(b.credentials, Some(Credentials::ApiKey(_))));
         assert_eq!(
             b.build().unwrap().base_url(),
             "https://api.magalu.cloud/br-se-1/compute"
         );
 
-        let b = ClientBuilder::from_vars(vars(&[
+        let b = ClientBuilder::from_env_with(vars(&[
             ("MGC_JWT", "t"),
             ("MGC_BASE_URL", "http://127.0.0.1:9/br-ne1"),
         ]));
@@ -491,25 +621,62 @@ mod tests {
         );
 
         let bad_region =
-            ClientBuilder::from_vars(vars(&[("MGC_API_KEY", "k"), ("MGC_REGION", "mars")]));
+            ClientBuilder::from_env_with(vars(&[("MGC_API_KEY", "k"), ("MGC_REGION", "mars")]));
         assert!(matches!(bad_region.build(), Err(Error::Config(_))));
-        let nothing = ClientBuilder::from_vars(vars(&[("MGC_API_KEY", "  ")]));
+        let nothing = ClientBuilder::from_env_with(vars(&[("MGC_API_KEY", "  ")]));
         assert!(matches!(nothing.build(), Err(Error::Config(_))));
     }
 
     #[test]
     fn base_urls_are_checked() {
+        let base = |url| compute_base(url, false);
+        // The region root and the spec's server URL reach the same API.
+        for url in [
+            "https://api.magalu.cloud/br-se1",
+            "https://api.magalu.cloud/br-se1/",
+            "https://api.magalu.cloud/br-se1/compute",
+            "https://api.magalu.cloud/br-se1/compute/",
+        ] {
+            assert_eq!(
+                base(url).unwrap(),
+                "https://api.magalu.cloud/br-se1/compute",
+                "{url}"
+            );
+        }
         assert_eq!(
-            compute_base("https://api.magalu.cloud/br-se1/", false).unwrap(),
-            "https://api.magalu.cloud/br-se1/compute"
+            base("https://gw.example/mgc/br-ne1").unwrap(),
+            "https://gw.example/mgc/br-ne1/compute"
         );
-        assert!(compute_base("http://127.0.0.1:8080/br-se1", false).is_ok());
-        assert!(compute_base("http://[::1]:8080/br-se1", false).is_ok());
-        assert!(compute_base("http://localhost/br-se1", false).is_ok());
-        assert!(compute_base("http://example.com/br-se1", false).is_err());
+        assert!(base("http://127.0.0.1:8080/br-se1").is_ok());
+        assert!(base("http://[::1]:8080/br-se1").is_ok());
+        assert!(base("http://localhost/br-se1").is_ok());
+        assert!(base("http://example.com/br-se1").is_err());
         assert!(compute_base("http://example.com/br-se1", true).is_ok());
-        assert!(compute_base("ftp://example.com", false).is_err());
-        assert!(compute_base("not a url", false).is_err());
-        assert!(compute_base("https://x/br-se1?a=b", false).is_err());
+        for refused in [
+            "ftp://example.com/br-se1",
+            "not a url",
+            "https://x/br-se1?a=b",
+            // No region, or a path inside the API: each would 404 on every call.
+            "https://api.magalu.cloud",
+            "https://api.magalu.cloud/",
+            "https://api.magalu.cloud/compute",
+            "https://api.magalu.cloud/br-se1/compute/v1",
+            "https://api.magalu.cloud/br-se1/compute/compute",
+            "https://api.magalu.cloud/br-se1/../compute",
+        ] {
+            match base(refused) {
+                Err(Error::Config(why)) => assert!(why.contains("invalid base URL"), "{why}"),
+                other => panic!("{refused}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn the_idle_timeout_default_stays_below_common_load_balancers() {
+        assert!(DEFAULT_POOL_IDLE_TIMEOUT < Duration::from_secs(60));
+        assert_eq!(
+            ClientBuilder::new().pool_idle_timeout,
+            DEFAULT_POOL_IDLE_TIMEOUT
+        );
     }
 }

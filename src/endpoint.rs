@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use std::fmt::{self, Display, Write as _};
 
 use bytes::Bytes;
-use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
 use http::{Method, Request};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::de::DeserializeOwned;
@@ -111,6 +111,11 @@ pub fn build_request<E: Endpoint>(endpoint: &E, base: &str) -> Result<Request<By
     }
     if E::HAS_BODY {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    } else if matches!(E::METHOD, Method::POST | Method::PUT | Method::PATCH) {
+        // A body-less POST still says so: without a length, some proxies answer
+        // 411 Length Required (RFC 9110 8.6), and HTTP/1.1 stacks omit it for an
+        // empty body.
+        headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
     }
     Ok(request)
 }
