@@ -70,7 +70,10 @@ pub mod waiting;
 
 pub mod compute;
 
-pub use builder::{ClientBuilder, DEFAULT_BODY_LIMIT, USER_AGENT_PREFIX};
+pub use builder::{
+    ClientBuilder, DEFAULT_BODY_LIMIT, DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_POOL_IDLE_TIMEOUT,
+    USER_AGENT_PREFIX,
+};
 pub use client::{CallOptions, Client, REQUEST_ID, RequestPreview};
 pub use credentials::{Credentials, Secret};
 pub use endpoint::Endpoint;

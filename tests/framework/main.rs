@@ -5,6 +5,7 @@
 mod support;
 
 mod headers;
+mod hygiene;
 mod input;
 mod layers;
 mod load;
