@@ -83,6 +83,19 @@ pub use region::{API_HOST, DEFAULT_BASE_PATH, Region};
 pub use stack::retry::RetryConfig;
 pub use waiting::{Check, Observed, Wait, Waiter};
 
+// What a user's layer, transport or error match needs, in the versions mgc is
+// built with: no `tower`, `http` or `bytes` of your own to keep in step.
+pub use bytes::{self, Bytes};
+/// The `http` crate mgc speaks: requests, responses, [`StatusCode`](http::StatusCode),
+/// headers.
+pub use http;
+pub use stack::HttpService;
+/// The `tower` crate mgc's stack is made of (with its `util`, `retry`, `timeout`
+/// and `limit` features): for [`ClientBuilder::layer`] and
+/// [`ClientBuilder::transport`].
+pub use tower;
+pub use tower::{Layer, Service};
+
 /// Declares endpoints from table entries; see the [`mgc_macros`] crate for the grammar.
 ///
 /// ```

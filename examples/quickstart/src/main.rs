@@ -1,7 +1,7 @@
 //! The quickstart: a whole instance lifecycle, end to end.
 //!
 //! ```text
-//! cargo run --example quickstart
+//! cargo run -p mgc-quickstart
 //! ```
 //!
 //! With no credentials it starts the built-in emulator in this process and runs
@@ -36,6 +36,7 @@ struct Created {
 struct Step {
     what: String,
     outcome: String,
+    ok: bool,
     took: Duration,
 }
 
@@ -45,14 +46,29 @@ struct Report {
 }
 
 impl Report {
+    /// A step that did what it should.
     fn record(&mut self, what: impl Into<String>, outcome: impl Into<String>, since: Instant) {
-        let step = Step {
-            what: what.into(),
-            outcome: outcome.into(),
+        self.push(what.into(), outcome.into(), true, since);
+    }
+
+    /// A step that failed, with the error that says why.
+    fn failed(&mut self, what: impl Into<String>, error: &mgc::Error, since: Instant) {
+        self.push(what.into(), error.to_string(), false, since);
+    }
+
+    fn push(&mut self, what: String, outcome: String, ok: bool, since: Instant) {
+        let mark = if ok { '✓' } else { '✗' };
+        println!("  {mark} {what:<34} {outcome}");
+        self.steps.push(Step {
+            what,
+            outcome,
+            ok,
             took: since.elapsed(),
-        };
-        println!("  ✓ {:<34} {}", step.what, step.outcome);
-        self.steps.push(step);
+        });
+    }
+
+    fn all_ok(&self) -> bool {
+        self.steps.iter().all(|s| s.ok)
     }
 
     fn print(&self) {
@@ -63,11 +79,12 @@ impl Report {
             .max()
             .unwrap_or(4)
             .max(4);
-        println!("\n{:<width$}  {:>8}  result", "step", "time");
-        println!("{:-<width$}  {:->8}  {:-<40}", "", "", "");
+        println!("\n   {:<width$}  {:>8}  result", "step", "time");
+        println!("   {:-<width$}  {:->8}  {:-<40}", "", "", "");
         for step in &self.steps {
             println!(
-                "{:<width$}  {:>7.2}s  {}",
+                "{}  {:<width$}  {:>7.2}s  {}",
+                if step.ok { '✓' } else { '✗' },
                 step.what,
                 step.took.as_secs_f64(),
                 step.outcome
@@ -140,15 +157,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         (Duration::from_millis(100), Duration::from_millis(200))
     };
-    let started = Instant::now();
-    let outcome = run(&client, poll, &mut report, &mut created).await;
-    if let Err(error) = &outcome {
-        eprintln!("\n  ✗ step failed: {error}");
-        report.record("FAILED, cleaning up", error.to_string(), started);
-    }
+    run(&client, poll, &mut report, &mut created).await;
     clean_up(&client, poll, &mut report, &created).await;
     report.print();
-    if outcome.is_err() {
+    if !report.all_ok() {
+        eprintln!("\nSome steps failed (marked ✗); their errors say why.");
         std::process::exit(1);
     }
     Ok(())
@@ -156,11 +169,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 type Poll = (Duration, Duration);
 
-async fn run(
+/// Runs the lifecycle; the first step that fails is recorded as failed, with its
+/// error, and ends the run (clean-up still follows).
+async fn run(client: &Client, poll: Poll, report: &mut Report, created: &mut Created) {
+    let mut step = "list machine types";
+    let started = Instant::now();
+    if let Err(error) = lifecycle(client, poll, report, created, &mut step).await {
+        report.failed(step, &error, started);
+    }
+}
+
+async fn lifecycle(
     client: &Client,
     (first, max): Poll,
     report: &mut Report,
     created: &mut Created,
+    step: &mut &'static str,
 ) -> Result<(), mgc::Error> {
     // 1. What can we run, and on what?
     let t = Instant::now();
@@ -182,6 +206,7 @@ async fn run(
         t,
     );
 
+    *step = "list images";
     let t = Instant::now();
     let images = client.send(ListImages::new()).await?.images;
     let image: &Image = images
@@ -196,9 +221,10 @@ async fn run(
         t,
     );
 
+    *step = "create instance";
     // 2. Create an instance and wait until it runs.
     let t = Instant::now();
-    let name = format!("quickstart-{:04x}", fastrand::u16(..));
+    let name = format!("quickstart-{:04x}", std::process::id() & 0xffff);
     let mut create = CreateInstance::new(
         name.as_str(),
         IdOrName::name(first_type.name.as_str()),
@@ -221,6 +247,7 @@ async fn run(
         t,
     );
 
+    *step = "snapshot";
     // 3. Snapshot it, and restore the snapshot into a second instance.
     let t = Instant::now();
     let snapshot_id = client
@@ -246,6 +273,7 @@ async fn run(
         t,
     );
 
+    *step = "restore snapshot";
     let t = Instant::now();
     let restored_id = client
         .send(RestoreSnapshot::new(
@@ -268,6 +296,7 @@ async fn run(
         t,
     );
 
+    *step = "stop";
     // 4. Stop, retype, start.
     let t = Instant::now();
     client.send(StopInstance::new(&id)).await?;
@@ -279,6 +308,7 @@ async fn run(
         .await?;
     report.record("stop", "stopped", t);
 
+    *step = "retype";
     let t = Instant::now();
     client
         .send(RetypeInstance::new(
@@ -298,6 +328,7 @@ async fn run(
         .unwrap_or_default();
     report.record("retype", format!("now {now_type}"), t);
 
+    *step = "start";
     let t = Instant::now();
     client.send(StartInstance::new(&id)).await?;
     client
@@ -308,6 +339,7 @@ async fn run(
         .await?;
     report.record("start", "running", t);
 
+    *step = "init logs";
     // 5. Read the boot log.
     let t = Instant::now();
     let logs = client
@@ -332,36 +364,38 @@ async fn run(
 async fn clean_up(client: &Client, (first, max): Poll, report: &mut Report, created: &Created) {
     for id in created.instances.iter().rev() {
         let t = Instant::now();
-        let outcome = match client.send(DeleteInstance::new(id)).await {
-            Ok(()) => match client
+        let outcome = async {
+            client.send(DeleteInstance::new(id)).await?;
+            client
                 .wait(InstanceDeleted::new(id))
                 .interval(first, max)
                 .timeout(Duration::from_secs(900))
                 .on_status(progress("deleting"))
                 .await
-            {
-                Ok(()) => "deleted".to_owned(),
-                Err(e) => format!("delete requested, but: {e}"),
-            },
-            Err(e) => format!("could not delete: {e}"),
-        };
-        report.record(format!("delete instance {}", short(id)), outcome, t);
+        }
+        .await;
+        let what = format!("delete instance {}", short(id));
+        match outcome {
+            Ok(()) => report.record(what, "deleted", t),
+            Err(e) => report.failed(what, &e, t),
+        }
     }
     for id in created.snapshots.iter().rev() {
         let t = Instant::now();
-        let outcome = match client.send(DeleteSnapshot::new(id)).await {
-            Ok(()) => match client
+        let outcome = async {
+            client.send(DeleteSnapshot::new(id)).await?;
+            client
                 .wait(SnapshotDeleted::new(id))
                 .interval(first, max)
                 .timeout(Duration::from_secs(900))
                 .await
-            {
-                Ok(()) => "deleted".to_owned(),
-                Err(e) => format!("delete requested, but: {e}"),
-            },
-            Err(e) => format!("could not delete: {e}"),
-        };
-        report.record(format!("delete snapshot {}", short(id)), outcome, t);
+        }
+        .await;
+        let what = format!("delete snapshot {}", short(id));
+        match outcome {
+            Ok(()) => report.record(what, "deleted", t),
+            Err(e) => report.failed(what, &e, t),
+        }
     }
 }
 
