@@ -1,7 +1,22 @@
 //! # mgc — the Rust SDK for the MagaluCloud compute API
 //!
 //! Instances, images, machine types and snapshots of [MagaluCloud], as one table of
-//! typed endpoints and one generic executor:
+//! typed endpoints and one generic executor.
+//!
+//! ## Add it
+//!
+//! ```toml
+//! [dependencies]
+//! mgc = "0.1"
+//! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//! futures-util = "0.3" # only for `TryStreamExt` over `client.paginate(..)`
+//! ```
+//!
+//! `mgc` runs on [tokio] (any runtime flavour); a call is a future you `.await`. TLS
+//! is rustls with reqwest's own default provider, aws-lc-rs; with
+//! `default-features = false, features = ["ring"]` it uses *ring* instead, a
+//! lighter build, for binaries whose other reqwest users (if any) install a rustls
+//! provider themselves. Nothing process-wide is installed either way.
 //!
 //! ```no_run
 //! use mgc::Client;
@@ -23,8 +38,9 @@
 //!   into a request is pure, so [`Client::preview`] shows it without a network.
 //! * [`endpoint!`] — the declarative macro that writes endpoints from one table
 //!   entry each. The [`compute`] table is made of it, and so can your own endpoints.
-//! * [`Client`] — a tower stack (headers, attempt timeout, retry, total timeout,
-//!   your own layers) over reqwest with rustls; [`Client::send`] runs any endpoint.
+//! * [`Client`] — a tower stack (headers, attempt timeout, a cap on requests in
+//!   flight, retry, total timeout, your own layers) over reqwest with rustls;
+//!   [`Client::send`] runs any endpoint.
 //! * [`Error`] — one error type: API errors with slug, message and request id;
 //!   invalid input; timeouts (which one); transport; decode errors with the JSON path.
 //! * [`Client::paginate`] / [`Client::pages`] — lazy streams over any list, one page
@@ -32,6 +48,42 @@
 //! * [`Client::wait`] — poll until a resource reaches a state, failing fast on error
 //!   statuses, with a deadline and a progress callback ([`waiting`],
 //!   [`compute::InstanceRunning`] and friends).
+//!
+//! ## Handling errors
+//!
+//! Every call returns [`Error`]. Match on what you can act on:
+//!
+//! ```no_run
+//! use mgc::{Client, Error};
+//! use mgc::compute::{CreateInstance, GetInstance, IdOrName};
+//!
+//! # async fn run(client: Client) -> Result<(), Error> {
+//! match client.send(GetInstance::new("9ec75090-2872-4f51-8111-53d05d96d2c6")).await {
+//!     Ok(instance) => println!("found {}", instance.id),
+//!     Err(e) if e.is_not_found() => println!("no such instance"),
+//!     Err(e) if e.status() == Some(mgc::http::StatusCode::FORBIDDEN) => {
+//!         println!("the key may not read it: {:?}", e.slug());
+//!     }
+//!     Err(e) => return Err(e),
+//! }
+//!
+//! let create = CreateInstance::new("web-1", IdOrName::name("BV1-1-40"), IdOrName::name("cloud-ubuntu-24.04 LTS"));
+//! match client.send(create).await {
+//!     Ok(created) => println!("creating {}", created.id),
+//!     // The request may have reached the API and created the instance: it was
+//!     // not re-sent. Look it up by name before you create it again.
+//!     Err(Error::OutcomeUnknown { .. }) => println!("maybe created: check by name"),
+//!     // A transient failure (429, 503, a refused connection) outlasted the
+//!     // retries; nothing was created. Trying again later is safe.
+//!     Err(Error::RetriesExhausted { attempts, last }) => {
+//!         println!("gave up after {attempts} attempts: {last}");
+//!     }
+//!     Err(e) => return Err(e),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! [`Error::request_id`] is the `X-Request-ID` the call carried: quote it to support.
 //!
 //! ## Testing code that uses this crate
 //!
@@ -42,16 +94,24 @@
 //!   `Emulator::start().await.region_url("br-se1")`.
 //! * [`ClientBuilder::transport`] swaps reqwest for any tower service, keeping
 //!   headers, timeouts and retries on top.
+//! * [`ClientBuilder::from_env_with`] reads configuration from any source, so a
+//!   test needs no `set_var`.
 //!
 //! ## Configuration
 //!
 //! [`Client::from_env`] reads `MGC_API_KEY` (or `MGC_JWT`), `MGC_REGION`
-//! (`br-se1`, `br-ne1`, `br-mgl1`) and `MGC_BASE_URL`; [`Client::builder`] sets
-//! everything else: timeouts (5 s connect, 30 s per attempt, 90 s per operation by
-//! default), retries ([`RetryConfig`]), headers, a body size cap, extra root
-//! certificates, and your own tower layers.
+//! (`br-se1`, `br-ne1`, `br-mgl1`) and `MGC_BASE_URL` (a region URL such as
+//! `https://api.magalu.cloud/br-se1`, or the spec's server URL ending in
+//! `/compute`); [`Client::builder`] sets everything else: timeouts (5 s connect,
+//! 30 s per attempt, 90 s per operation by default), retries ([`RetryConfig`]), at
+//! most [`DEFAULT_MAX_CONCURRENT_REQUESTS`] requests in flight per client, a
+//! [`DEFAULT_POOL_IDLE_TIMEOUT`] idle timeout for pooled connections, headers, a
+//! body size cap, extra root certificates, and your own tower layers. `http`,
+//! `tower` and [`Bytes`] are re-exported, so layers and transports need no
+//! crates of their own.
 //!
 //! [MagaluCloud]: https://magalu.cloud
+//! [tokio]: https://tokio.rs
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
@@ -96,7 +156,7 @@ pub use stack::HttpService;
 pub use tower;
 pub use tower::{Layer, Service};
 
-/// Declares endpoints from table entries; see the [`mgc_macros`] crate for the grammar.
+/// A custom endpoint, declared and previewed:
 ///
 /// ```
 /// mgc::endpoint! {
@@ -121,6 +181,7 @@ pub use tower::{Layer, Service};
 /// assert!(request.url.ends_with("/compute/v1/widgets/a%2Fb?_limit=5"));
 /// # Ok::<(), mgc::Error>(())
 /// ```
+#[doc(inline)]
 pub use mgc_macros::endpoint;
 
 #[doc(hidden)]

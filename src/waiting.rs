@@ -62,7 +62,10 @@ pub trait Waiter {
 }
 
 /// One status observed while waiting, as given to [`Wait::on_status`].
+///
+/// Non-exhaustive: later versions may report more about each poll.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Observed<'a> {
     /// The status the resource reported (or `done` / the failure status).
     pub status: &'a str,

@@ -4,53 +4,61 @@
 //! crate (`::mgc::Endpoint`, `::mgc::endpoint::Query`, ...), so a crate that
 //! declares endpoints depends on `mgc` and needs nothing else.
 //!
-//! One entry describes one API call, the way the API reference does:
-//!
-//! ```text
-//! mgc::endpoint! {
-//!     /// Starts a stopped or suspended instance.
-//!     pub struct StartInstance {
-//!         method: POST,
-//!         path: "/v1/instances/{id}/start",
-//!         response: (),
-//!         idempotent: true,
-//!         required: {
-//!             /// The instance id.
-//!             id: String => path;
-//!         },
-//!     }
-//! }
-//! ```
-//!
-//! Every field says where it goes on the wire:
-//!
-//! * `=> path` fills the `{field}` placeholder of the path template with the value,
-//!   percent-encoded as exactly one path segment;
-//! * `=> query` or `=> query "wire-name"` adds a query pair (lists are comma-joined);
-//! * `=> body` or `=> body "wire_name"` becomes a member of the JSON body object;
-//! * `=> json` makes the (required) field the whole JSON body, for APIs whose body is
-//!   a named request type; don't mix it with `body` fields.
-//!
-//! An optional field may carry `default = expr`: the value `new(..)` starts it
-//! with, for a parameter the API requires but gives a default (the setter still
-//! replaces it). An optional `check = path::to::fn` names a function `fn(&'static str, &T) ->
-//! Result<(), mgc::Error>` that validates the value before anything is sent.
-//! Fields under `required` become arguments of `new(..)`; fields under `optional`
-//! become chainable setters. `headers` adds static headers; `idempotent: true` marks
-//! the call as safe to repeat after a server error (see the retry policy);
-//! `sensitive: true` keeps the response body out of decode errors (it may hold a
-//! secret).
-//!
-//! The expansion is flat: one struct, one inherent impl, one `Endpoint` impl and one
-//! `Serialize` impl per entry, with no recursion across entries, so a table of
-//! hundreds of rows compiles in linear time.
+//! The grammar is documented on [`endpoint!`] (and on `mgc::endpoint!`, the same
+//! macro re-exported).
 #![no_std]
 #![forbid(unsafe_code)]
 
 #[doc(hidden)]
 pub use pastey as __pastey;
 
-/// Declares API endpoints: see the [crate documentation](crate) for the grammar.
+/// Declares API endpoints from table entries.
+///
+/// One entry describes one API call, the way the API reference does:
+///
+/// ```text
+/// mgc::endpoint! {
+///     /// Starts a stopped or suspended instance.
+///     pub struct StartInstance {
+///         method: POST,
+///         path: "/v1/instances/{id}/start",
+///         response: (),
+///         idempotent: true,
+///         required: {
+///             /// The instance id.
+///             id: String => path;
+///         },
+///     }
+/// }
+/// ```
+///
+/// The keys come in this order, the optional ones may be left out: `method`
+/// (`GET`, `POST`, `PUT`, `PATCH`, `DELETE`), `path`, `response`, `idempotent`,
+/// `sensitive`, `headers: { "name": "value", .. }`, `required: { .. }`,
+/// `optional: { .. }`.
+///
+/// Every field says where it goes on the wire:
+///
+/// * `=> path` fills the `{field}` placeholder of the path template with the value,
+///   percent-encoded as exactly one path segment;
+/// * `=> query` or `=> query "wire-name"` adds a query pair (lists are comma-joined);
+/// * `=> body` or `=> body "wire_name"` becomes a member of the JSON body object;
+/// * `=> json` makes the (required) field the whole JSON body, for APIs whose body is
+///   a named request type; don't mix it with `body` fields.
+///
+/// An optional field may carry `default = expr`: the value `new(..)` starts it
+/// with, for a parameter the API requires but gives a default (the setter still
+/// replaces it). An optional `check = path::to::fn` names a function `fn(&'static str, &T) ->
+/// Result<(), mgc::Error>` that validates the value before anything is sent.
+/// Fields under `required` become arguments of `new(..)`; fields under `optional`
+/// become chainable setters. `headers` adds static headers; `idempotent: true` marks
+/// the call as safe to repeat after a server error (see the retry policy);
+/// `sensitive: true` keeps the response body out of decode errors (it may hold a
+/// secret).
+///
+/// The expansion is flat: one struct, one inherent impl, one `Endpoint` impl and one
+/// `Serialize` impl per entry, with no recursion across entries, so a table of
+/// hundreds of rows compiles in linear time.
 #[macro_export]
 macro_rules! endpoint {
     (
