@@ -64,6 +64,41 @@ async fn a_create_answered_500_is_not_sent_again() {
 }
 
 #[tokio::test]
+async fn a_create_answered_503_is_not_sent_again() {
+    // No idempotency key: a proxy's 503 can follow a backend that created the thing.
+    let server = TestServer::start(vec![
+        Reply::json(503, r#"{"slug":"unavailable","message":"try later"}"#),
+        Reply::json(201, r#"{"id":"dup"}"#),
+    ])
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let err = client.send(CreateThing::new("web")).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::OutcomeUnknown {
+                operation: "create_thing",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(err.slug(), Some("unavailable"));
+    assert_eq!(
+        server.count(),
+        1,
+        "a create must not be re-sent after a 503"
+    );
+
+    // A read answered 503 is still retried.
+    let server = TestServer::start(vec![Reply::status(503), Reply::json(200, THING)]).await;
+    let client = client_for(&server).build().unwrap();
+    client.send(GetThing::new("1")).await.unwrap();
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
 async fn a_create_answered_429_is_retried_because_the_server_did_not_act() {
     let server =
         TestServer::start(vec![Reply::status(429), Reply::json(201, r#"{"id":"n"}"#)]).await;
@@ -102,14 +137,14 @@ async fn retry_after_is_honoured() {
     ])
     .await;
     let client = client_for(&server)
-        .retry(mgc::RetryConfig {
-            max_attempts: 2,
-            initial_interval: Duration::from_millis(1),
-            max_interval: Duration::from_secs(5),
-            factor: 2.0,
-            jitter: true,
-            ..mgc::RetryConfig::default()
-        })
+        .retry(
+            mgc::RetryConfig::new()
+                .max_attempts(2)
+                .initial_interval(Duration::from_millis(1))
+                .max_interval(Duration::from_secs(5))
+                .factor(2.0)
+                .jitter(true),
+        )
         .build()
         .unwrap();
     client.send(GetThing::new("1")).await.unwrap();
@@ -131,11 +166,11 @@ async fn a_refused_connection_is_retried_even_for_a_create() {
     let client = mgc::Client::builder()
         .api_key("k")
         .base_url(format!("http://127.0.0.1:{port}/br-se1"))
-        .retry(mgc::RetryConfig {
-            initial_interval: Duration::from_millis(1),
-            jitter: false,
-            ..mgc::RetryConfig::default()
-        })
+        .retry(
+            mgc::RetryConfig::new()
+                .initial_interval(Duration::from_millis(1))
+                .jitter(false),
+        )
         .build()
         .unwrap();
     match client.send(CreateThing::new("web")).await {
@@ -176,12 +211,13 @@ async fn a_caller_can_opt_in_to_retrying_a_create() {
 async fn a_burst_against_a_failing_server_is_held_to_the_retry_budget() {
     let server = TestServer::start((0..400).map(|_| Reply::status(503)).collect()).await;
     let client = client_for(&server)
-        .retry(mgc::RetryConfig {
-            initial_interval: Duration::from_millis(1),
-            jitter: false,
-            budget_per_second: 1, // 10 retries per 10 s window, for the whole client
-            ..mgc::RetryConfig::default()
-        })
+        // 10 retries per 10 s window, for the whole client.
+        .retry(
+            mgc::RetryConfig::new()
+                .initial_interval(Duration::from_millis(1))
+                .jitter(false)
+                .budget_per_second(1),
+        )
         .build()
         .unwrap();
     let calls: Vec<_> = (0..100)
@@ -201,11 +237,11 @@ async fn a_burst_against_a_failing_server_is_held_to_the_retry_budget() {
 async fn dropping_the_call_stops_further_attempts() {
     let server = TestServer::start(vec![Reply::status(503), Reply::status(503)]).await;
     let client = client_for(&server)
-        .retry(mgc::RetryConfig {
-            initial_interval: Duration::from_millis(300),
-            jitter: false,
-            ..mgc::RetryConfig::default()
-        })
+        .retry(
+            mgc::RetryConfig::new()
+                .initial_interval(Duration::from_millis(300))
+                .jitter(false),
+        )
         .build()
         .unwrap();
     let call = tokio::spawn({
