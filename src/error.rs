@@ -365,6 +365,15 @@ pub(crate) fn bound(text: &str, limit: usize) -> String {
     format!("{}…[cut: {} bytes in all]", &text[..cut], text.len())
 }
 
+/// The length of the text a kept string was cut from: the one its marker names,
+/// else its own.
+fn original_len(kept: &str) -> usize {
+    kept.strip_suffix(" bytes in all]")
+        .and_then(|rest| rest.rsplit_once("…[cut: "))
+        .and_then(|(_, n)| n.parse().ok())
+        .unwrap_or(kept.len())
+}
+
 /// [`bound`] without a copy when the text is short already.
 pub(crate) fn bound_owned(text: String, limit: usize) -> String {
     if text.len() <= limit {
@@ -432,7 +441,7 @@ impl<'a> Inert<'a> {
     fn write(&self, f: &mut fmt::Formatter<'_>, quoted: bool) -> fmt::Result {
         let mut used = 0;
         let mut buf = [0u8; 12];
-        for (at, c) in self.text.char_indices() {
+        for c in self.text.chars() {
             let shown: &str = match c {
                 '\n' => "\\n",
                 '\r' => "\\r",
@@ -451,7 +460,7 @@ impl<'a> Inert<'a> {
                 c => c.encode_utf8(&mut buf),
             };
             if used + shown.len() > self.budget {
-                return write!(f, "…[cut at byte {at} of {}]", self.text.len());
+                return write!(f, "…[cut: {} bytes in all]", original_len(self.text));
             }
             f.write_str(shown)?;
             used += shown.len();
@@ -484,7 +493,16 @@ impl fmt::Display for Causes<'_> {
         let mut line = String::new();
         let mut current = Some(self.0);
         while let Some(error) = current {
-            let message = error.to_string();
+            // A connect timeout reads "deadline has elapsed" (tokio's timer, inside
+            // an `io::Error`); say what happened.
+            let timed_out = error
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut);
+            let message = if timed_out || error.is::<tokio::time::error::Elapsed>() {
+                "timed out".to_owned()
+            } else {
+                error.to_string()
+            };
             // Many errors repeat their source's text in their own.
             if !message.is_empty() && !line.contains(&message) {
                 if !line.is_empty() {
@@ -805,7 +823,11 @@ mod tests {
             "{}",
             shown.len()
         );
-        assert!(shown.ends_with("of 10000]"), "{shown}");
+        assert!(shown.ends_with("…[cut: 10000 bytes in all]"), "{shown}");
+        // A text cut when kept and again when shown still names its original length.
+        let kept = bound(&escapes, TEXT_LIMIT);
+        let shown = Inert::text(&kept).to_string();
+        assert!(shown.ends_with("…[cut: 10000 bytes in all]"), "{shown}");
         let shown = Inert::id(&"x".repeat(10_000)).to_string();
         assert!(shown.len() <= ID_LIMIT + MARKER_ROOM + 40);
     }

@@ -4,7 +4,9 @@
 
 mod support;
 
+mod causes;
 mod headers;
+mod hostile;
 mod input;
 mod layers;
 mod load;

@@ -126,6 +126,8 @@ async fn the_connect_timeout_bounds_a_connect_that_hangs() {
         ),
         "{err:?}"
     );
+    // The cause, not only "error sending request".
+    assert!(err.to_string().contains("timed out"), "{err}");
     drop(fillers);
 }
 

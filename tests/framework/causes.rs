@@ -1,0 +1,40 @@
+//! A transport error names its cause, not only reqwest's "error sending request".
+
+use std::time::Duration;
+
+use mgc::{Error, TransportKind};
+
+use crate::things::GetThing;
+
+#[tokio::test]
+async fn a_refused_connection_says_it_was_refused() {
+    // A port nothing listens on.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let client = mgc::Client::builder()
+        .api_key("k")
+        .base_url(format!("http://127.0.0.1:{port}/br-se1"))
+        .max_attempts(1)
+        .connect_timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let err = client.send(GetThing::new("1")).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportKind::Connect,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let shown = err.to_string();
+    assert!(
+        shown.to_lowercase().contains("connection refused"),
+        "the cause is missing: {shown}"
+    );
+    assert!(shown.starts_with("transport error (connect): "), "{shown}");
+}
