@@ -6,16 +6,20 @@ use mgc::{Error, TransportKind};
 
 use crate::things::GetThing;
 
-#[tokio::test]
-async fn a_refused_connection_says_it_was_refused() {
-    // A port nothing listens on.
+/// The region URL of a loopback port nothing listens on: connecting is refused.
+pub fn closed_port_url() -> String {
     let port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
+    format!("http://127.0.0.1:{port}/br-se1")
+}
+
+#[tokio::test]
+async fn a_refused_connection_says_it_was_refused() {
     let client = mgc::Client::builder()
         .api_key("k")
-        .base_url(format!("http://127.0.0.1:{port}/br-se1"))
+        .base_url(closed_port_url())
         .max_attempts(1)
         .connect_timeout(Duration::from_secs(5))
         .build()
