@@ -16,9 +16,9 @@ use serde::de::DeserializeOwned;
 use tower::ServiceExt as _;
 
 use crate::builder::ClientBuilder;
-use crate::credentials::is_secret_header;
+use crate::credentials::{header_text_problem, is_secret_header};
 use crate::endpoint::{Endpoint, build_request};
-use crate::error::{ApiError, Error, snippet};
+use crate::error::{ApiError, Error, TEXT_LIMIT, bound_owned, header_text, snippet};
 use crate::stack::{CallContext, HttpService};
 
 /// The `X-Request-ID` header.
@@ -99,7 +99,9 @@ impl CallOptions {
         CallOptions::default()
     }
 
-    /// Uses `id` as the `X-Request-ID` of the call (all its attempts share it).
+    /// Uses `id` as the `X-Request-ID` of the call (all its attempts share it). It
+    /// must be visible ASCII with no spaces, or the call fails before anything is
+    /// sent.
     pub fn request_id(mut self, id: impl Into<String>) -> Self {
         self.request_id = Some(id.into());
         self
@@ -137,10 +139,20 @@ impl CallOptions {
             headers.insert(header, value);
         }
         let id = match &self.request_id {
-            Some(id) => HeaderValue::from_str(id).map_err(|_| Error::InvalidInput {
-                field: Cow::Borrowed("request_id"),
-                reason: Cow::Borrowed("is not a valid header value"),
-            })?,
+            // Visible ASCII only, and the reason never quotes the id: it goes out as
+            // raw header bytes and comes back in every error of the call.
+            Some(id) => match header_text_problem(id) {
+                Some(problem) => {
+                    return Err(Error::InvalidInput {
+                        field: Cow::Borrowed("request_id"),
+                        reason: Cow::Borrowed(problem),
+                    });
+                }
+                None => HeaderValue::from_str(id).map_err(|_| Error::InvalidInput {
+                    field: Cow::Borrowed("request_id"),
+                    reason: Cow::Borrowed("is not a valid header value"),
+                })?,
+            },
             None => new_request_id(),
         };
         headers.insert(REQUEST_ID, id);
@@ -284,11 +296,7 @@ impl Client {
         } else if status.is_redirection() {
             Err(Error::Redirect {
                 status,
-                location: response
-                    .headers()
-                    .get(LOCATION)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned),
+                location: header_text(response.headers().get(LOCATION), TEXT_LIMIT),
             })
         } else {
             Err(Error::Api(Box::new(ApiError::from_parts(
@@ -391,14 +399,15 @@ pub(crate) fn decode<T: DeserializeOwned>(
         }
         Err(_) => {}
     }
+    // serde's message quotes the server's values, and a path its keys: both bounded.
     let fail = |path: String, message: String| Error::Decode {
         operation,
-        path,
+        path: bound_owned(path, TEXT_LIMIT),
         message: if sensitive {
             "does not match the expected type (details withheld: the response may hold a secret)"
                 .to_owned()
         } else {
-            message
+            bound_owned(message, TEXT_LIMIT)
         },
         body: if sensitive {
             "[redacted]".to_owned()

@@ -71,38 +71,58 @@ pub enum Credentials {
     Bearer(Secret),
 }
 
+/// Why `value` cannot travel as a credential or a request id, if it cannot: it
+/// must be visible ASCII (`!` to `~`) from end to end. Nothing is trimmed: a key
+/// read from a file with its newline is a mistake to report, not to guess at, and
+/// anything else (a space, a control character, non-ASCII text) would go out as
+/// raw header bytes. The reason never quotes the value.
+pub(crate) fn header_text_problem(value: &str) -> Option<&'static str> {
+    if value.is_empty() {
+        Some("is empty")
+    } else if value.starts_with(char::is_whitespace) || value.ends_with(char::is_whitespace) {
+        Some("has leading or trailing whitespace (a newline from a file or a variable?)")
+    } else if !value.bytes().all(|b| b.is_ascii_graphic()) {
+        Some(
+            "holds a character other than visible ASCII (a space, a control character or non-ASCII text)",
+        )
+    } else {
+        None
+    }
+}
+
 impl Credentials {
     /// The header this credential travels in, marked sensitive so that `http`'s own
-    /// `Debug` prints `Sensitive` instead of the value.
+    /// `Debug` prints `Sensitive` instead of the value. A value that is not visible
+    /// ASCII from end to end is refused, with an error that names the credential
+    /// and never shows it.
     pub(crate) fn header(&self) -> Result<(HeaderName, HeaderValue), Error> {
-        let (name, raw) = match self {
+        let (name, what, raw) = match self {
             Credentials::ApiKey(key) => (
                 HeaderName::from_static("x-api-key"),
-                key.expose().trim().to_owned(),
+                "the API key",
+                key.expose(),
             ),
+            // A token may come with its scheme; `get` rather than slicing, as the
+            // value may hold any UTF-8 until it is checked.
             Credentials::Bearer(token) => {
-                let token = token.expose().trim();
-                // `get` rather than slicing: a token may hold any UTF-8.
-                let value = match token.get(..7).zip(token.get(7..)) {
-                    Some((prefix, rest)) if prefix.eq_ignore_ascii_case("bearer ") => {
-                        format!("Bearer {}", rest.trim_start())
-                    }
-                    _ => format!("Bearer {token}"),
+                let token = token.expose();
+                let bare = match token.get(..7) {
+                    Some(prefix) if prefix.eq_ignore_ascii_case("bearer ") => &token[7..],
+                    _ => token,
                 };
-                (AUTHORIZATION, value)
+                (AUTHORIZATION, "the JWT", bare)
             }
         };
-        let what = match self {
-            Credentials::ApiKey(_) => "the API key",
-            Credentials::Bearer(_) => "the JWT",
-        };
-        if raw.is_empty() || raw == "Bearer " {
-            return Err(Error::Config(format!("{what} is empty").into()));
+        if let Some(problem) = header_text_problem(raw) {
+            return Err(Error::Config(format!("{what} {problem}").into()));
         }
-        // The message names the credential, never its value.
-        let mut value = HeaderValue::from_str(&raw).map_err(|_| {
-            Error::Config(format!("{what} contains characters not allowed in a header").into())
-        })?;
+        let value = match self {
+            Credentials::ApiKey(_) => HeaderValue::from_str(raw),
+            Credentials::Bearer(_) => HeaderValue::from_str(&format!("Bearer {raw}")),
+        };
+        // Unreachable after the check above; the message still names only the credential.
+        let mut value = value
+            .map_err(|_| Error::Config(format!("{what} is not a valid header value").into()))?;
         value.set_sensitive(true);
         Ok((name, value))
     }
@@ -119,13 +139,27 @@ mod tests {
         let (_, v) = Credentials::Bearer("bearer abc".into()).header().unwrap();
         assert_eq!(v.to_str().unwrap(), "Bearer abc");
         assert!(v.is_sensitive());
-        // Multi-byte text across the prefix boundary must not panic.
-        let (_, v) = Credentials::Bearer("abcdefé-token".into())
-            .header()
-            .unwrap();
-        assert_eq!(v.as_bytes(), "Bearer abcdefé-token".as_bytes());
-        let (_, v) = Credentials::Bearer("bearer é".into()).header().unwrap();
-        assert_eq!(v.as_bytes(), "Bearer é".as_bytes());
+        // Multi-byte text across the prefix boundary must not panic, and is refused.
+        for token in ["abcdefé-token", "bearer é", "bearer  abc", "Bearer ", "é"] {
+            let e = Credentials::Bearer(token.into()).header().unwrap_err();
+            assert!(matches!(e, Error::Config(_)), "{token:?}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn credentials_that_are_not_visible_ascii_are_refused_not_trimmed() {
+        for key in [
+            "", " ", "key\n", "key\r\n", " key", "\tkey", "k ey", "ké", "k\u{7f}", "k\0",
+        ] {
+            let e = Credentials::ApiKey(key.into()).header().unwrap_err();
+            assert!(matches!(e, Error::Config(_)), "{key:?}: {e:?}");
+            assert!(
+                e.to_string()
+                    .starts_with("invalid configuration: the API key ")
+            );
+        }
+        let (_, v) = Credentials::ApiKey("a-Key_0.9~!".into()).header().unwrap();
+        assert_eq!(v.as_bytes(), b"a-Key_0.9~!");
     }
 
     #[test]

@@ -5,6 +5,15 @@
 //! error, the API key and token live only in the header layer as sensitive header
 //! values, and a decode error of an endpoint whose response holds a secret (the
 //! Windows password) keeps neither the body nor serde's message.
+//!
+//! Server text is untrusted. Every string a server sends that reaches an error
+//! (message, slug, request and trace ids, `Location`, serde's message and path)
+//! is kept bounded, cut on a character boundary with a marker that gives its
+//! original length; and `Display` and `Debug` show it inert: control characters
+//! (C0, DEL, C1), bidi controls and line separators are escaped (`\n`,
+//! `\u{1b}`), and each field is cut again where escaping would make it long. So the
+//! `Display` of any error stays under 2 KiB, whatever the server sent, and
+//! whatever logs it cannot have its lines forged or its terminal driven.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -20,11 +29,13 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 pub const BODY_SNIPPET_LIMIT: usize = 2048;
 
 /// Everything that can go wrong when calling the API.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Display` and `Debug` show server text inert and bounded (see the module docs).
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A value of the call was rejected before anything was sent.
-    #[error("invalid input: `{field}` {reason}")]
+    #[error("invalid input: `{}` {}", Inert::id(.field), Inert::text(.reason))]
     InvalidInput {
         /// The field (or header) at fault.
         field: Cow<'static, str>,
@@ -33,7 +44,7 @@ pub enum Error {
     },
 
     /// The client could not be built from its configuration.
-    #[error("invalid configuration: {0}")]
+    #[error("invalid configuration: {}", Inert::text(.0))]
     Config(Cow<'static, str>),
 
     /// The API answered with an error status.
@@ -45,7 +56,11 @@ pub enum Error {
     Timeout(Timeout),
 
     /// The request could not be delivered, or the response could not be read.
-    #[error("transport error ({kind}): {source}")]
+    ///
+    /// `Display` names the underlying cause (refused connection, DNS failure, TLS
+    /// handshake, timeout) from the source chain, not only reqwest's "error
+    /// sending request".
+    #[error("transport error ({kind}): {}", Causes(&**.source))]
     Transport {
         /// What kind of failure this was.
         kind: TransportKind,
@@ -55,14 +70,18 @@ pub enum Error {
     },
 
     /// A success response did not decode into the expected type.
-    #[error("could not decode the response of `{operation}` at `{path}`: {message}")]
+    #[error(
+        "could not decode the response of `{operation}` at `{}`: {}",
+        Inert::text(.path),
+        Inert::text(.message)
+    )]
     Decode {
         /// The operation whose response failed to decode.
         operation: &'static str,
         /// The JSON path of the field that failed, e.g. `instances[3].created_at`
-        /// (`.` for the document itself).
+        /// (`.` for the document itself); bounded, like all server text.
         path: String,
-        /// What serde said.
+        /// What serde said (it may quote the server's values); bounded.
         message: String,
         /// The start of the body, for diagnosis.
         body: String,
@@ -70,11 +89,14 @@ pub enum Error {
 
     /// The server answered with a redirect, which is never followed: a redirect would
     /// carry the credentials to another place.
-    #[error("unexpected redirect {status} to {location:?}; redirects are not followed")]
+    #[error(
+        "unexpected redirect {status} {}; redirects are not followed",
+        Target(.location.as_deref())
+    )]
     Redirect {
         /// The 3xx status.
         status: StatusCode,
-        /// The `Location` header, if any.
+        /// The `Location` header, if any; bounded, lossily decoded.
         location: Option<String>,
     },
 
@@ -87,7 +109,7 @@ pub enum Error {
 
     /// The server broke the API's contract in a way no retry mends (for example, a
     /// list that answers another page than the one asked for).
-    #[error("protocol error in `{operation}`: {reason}")]
+    #[error("protocol error in `{operation}`: {}", Inert::text(.reason))]
     Protocol {
         /// The operation.
         operation: &'static str,
@@ -96,7 +118,12 @@ pub enum Error {
     },
 
     /// A waited-on resource entered an error status, so it cannot reach the target.
-    #[error("{resource} {id} entered the error status `{status}`{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+    #[error(
+        "{resource} {} entered the error status `{}`{}",
+        Inert::id(.id),
+        Inert::id(.status),
+        Explained(.message.as_deref())
+    )]
     ResourceFailed {
         /// The kind of resource (`instance`, `snapshot`, `image`).
         resource: &'static str,
@@ -110,7 +137,9 @@ pub enum Error {
 
     /// A wait reached its deadline before the resource reached the target.
     #[error(
-        "gave up waiting for {resource} {id} to be {target} after {waited:?} (last status `{last_status}`)"
+        "gave up waiting for {resource} {} to be {target} after {waited:?} (last status `{}`)",
+        Inert::id(.id),
+        Inert::id(.last_status)
     )]
     WaitTimeout {
         /// The kind of resource.
@@ -192,7 +221,12 @@ impl fmt::Display for TransportKind {
 
 /// An error answer from the API: `{"slug": ..., "message": ...}` plus what the
 /// response headers tell about the call.
-#[derive(Debug, Clone)]
+///
+/// Every string here came from the server: each is bounded (ids and the slug to
+/// 128 bytes, the message to 512, the body to [`BODY_SNIPPET_LIMIT`]; a cut one
+/// ends with a marker giving its original length) but otherwise kept as sent, so
+/// escape it yourself before writing it anywhere raw. `Display` and `Debug` do.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status.
@@ -201,8 +235,13 @@ pub struct ApiError {
     pub slug: Option<String>,
     /// The API's human-readable message.
     pub message: Option<String>,
-    /// The `X-Request-ID` of the call.
+    /// The `X-Request-ID` of the call: the one the client sent (from a call
+    /// through [`Client`](crate::Client); [`ApiError::from_parts`] alone reads the
+    /// response's).
     pub request_id: Option<String>,
+    /// The `X-Request-ID` the server answered with, when it differs from the one
+    /// sent.
+    pub server_request_id: Option<String>,
     /// The `X-Mgc-Trace-Id` the server assigned, for support tickets.
     pub trace_id: Option<String>,
     /// The first [`BODY_SNIPPET_LIMIT`] bytes of the body, lossily decoded.
@@ -215,19 +254,48 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "API error {}", self.status)?;
         match (&self.slug, &self.message) {
-            (Some(slug), Some(message)) => write!(f, ": {slug}: {message}")?,
-            (Some(only), None) | (None, Some(only)) => write!(f, ": {only}")?,
-            (None, None) if !self.body.is_empty() => write!(f, ": {}", self.body)?,
+            (Some(slug), Some(message)) => {
+                write!(f, ": {}: {}", Inert::id(slug), Inert::text(message))?
+            }
+            (Some(slug), None) => write!(f, ": {}", Inert::id(slug))?,
+            (None, Some(message)) => write!(f, ": {}", Inert::text(message))?,
+            (None, None) if !self.body.is_empty() => write!(f, ": {}", Inert::text(&self.body))?,
             (None, None) => {}
         }
-        if let Some(id) = &self.request_id {
-            write!(f, " (request id {id}")?;
-            if let Some(trace) = &self.trace_id {
-                write!(f, ", trace id {trace}")?;
+        let ids = [
+            ("request id", &self.request_id),
+            ("server's request id", &self.server_request_id),
+            ("trace id", &self.trace_id),
+        ];
+        let mut open = false;
+        for (label, value) in ids {
+            if let Some(value) = value {
+                f.write_str(if open { ", " } else { " (" })?;
+                write!(f, "{label} {}", Inert::id(value))?;
+                open = true;
             }
+        }
+        if open {
             f.write_str(")")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn id(v: &Option<String>) -> Option<Inert<'_>> {
+            v.as_deref().map(Inert::id)
+        }
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("slug", &id(&self.slug))
+            .field("message", &self.message.as_deref().map(Inert::text))
+            .field("request_id", &id(&self.request_id))
+            .field("server_request_id", &id(&self.server_request_id))
+            .field("trace_id", &id(&self.trace_id))
+            .field("body", &Inert::snippet(&self.body))
+            .finish()
     }
 }
 
@@ -244,24 +312,23 @@ impl ApiError {
         let (slug, message) = match serde_json::from_slice::<Wire>(body) {
             Ok(w) => {
                 let text = |v: serde_json::Value| match v {
-                    serde_json::Value::String(s) => s,
-                    other => other.to_string(),
+                    serde_json::Value::String(s) => bound_owned(s, TEXT_LIMIT),
+                    other => bound(&other.to_string(), TEXT_LIMIT),
                 };
-                (w.slug, w.message.or(w.detail).map(text))
+                (
+                    w.slug.map(|s| bound_owned(s, ID_LIMIT)),
+                    w.message.or(w.detail).map(text),
+                )
             }
             Err(_) => (None, None),
         };
-        let header = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
+        let header = |name: &str| header_text(headers.get(name), ID_LIMIT);
         ApiError {
             status,
             slug,
             message,
             request_id: header("x-request-id"),
+            server_request_id: None,
             trace_id: header("x-mgc-trace-id"),
             body: snippet(body),
         }
@@ -276,6 +343,288 @@ pub(crate) fn snippet(body: &[u8]) -> String {
         s.push('…');
     }
     s
+}
+
+/// Longest id-like server string kept (slug, request id, trace id), in bytes.
+pub(crate) const ID_LIMIT: usize = 128;
+/// Longest server sentence kept (message, `Location`, serde's message and path).
+pub(crate) const TEXT_LIMIT: usize = 512;
+/// What `Display` allows a field beyond its kept length: room for the cut marker.
+const MARKER_ROOM: usize = 48;
+
+/// Server text, bounded for keeping: at most `limit` bytes, cut on a character
+/// boundary and marked with the original length.
+pub(crate) fn bound(text: &str, limit: usize) -> String {
+    if text.len() <= limit {
+        return text.to_owned();
+    }
+    let mut cut = limit;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}…[cut: {} bytes in all]", &text[..cut], text.len())
+}
+
+/// The length of the text a kept string was cut from: the one its marker names,
+/// else its own.
+fn original_len(kept: &str) -> usize {
+    kept.strip_suffix(" bytes in all]")
+        .and_then(|rest| rest.rsplit_once("…[cut: "))
+        .and_then(|(_, n)| n.parse().ok())
+        .unwrap_or(kept.len())
+}
+
+/// [`bound`] without a copy when the text is short already.
+pub(crate) fn bound_owned(text: String, limit: usize) -> String {
+    if text.len() <= limit {
+        text
+    } else {
+        bound(&text, limit)
+    }
+}
+
+/// A header the server sent, lossily decoded (bytes outside ASCII are kept as
+/// text rather than dropping the whole value) and bounded.
+pub(crate) fn header_text(value: Option<&http::HeaderValue>, limit: usize) -> Option<String> {
+    value.map(|v| bound(&String::from_utf8_lossy(v.as_bytes()), limit))
+}
+
+/// Whether `c` could rewrite what a reader sees: a control character (C0, DEL,
+/// C1), a bidi control, an invisible format character or a line separator.
+fn is_unsafe_to_show(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{feff}'
+        )
+}
+
+/// Untrusted text as `Display` and `Debug` show it: characters that could rewrite
+/// what a reader sees escaped (`\n`, `\u{1b}`, `\u{202e}`), and the shown text cut
+/// at `budget` bytes with a marker. Every server string in an error is written
+/// through it, so the escaping and the bound are decided once.
+#[derive(Clone, Copy)]
+pub(crate) struct Inert<'a> {
+    text: &'a str,
+    budget: usize,
+}
+
+impl<'a> Inert<'a> {
+    /// An id, a slug or a status: short.
+    pub(crate) fn id(text: &'a str) -> Inert<'a> {
+        Inert {
+            text,
+            budget: ID_LIMIT + MARKER_ROOM,
+        }
+    }
+
+    /// A sentence: a message, a reason, a URL.
+    pub(crate) fn text(text: &'a str) -> Inert<'a> {
+        Inert {
+            text,
+            budget: TEXT_LIMIT + MARKER_ROOM,
+        }
+    }
+
+    /// A body snippet, shown in full by `Debug` only.
+    fn snippet(text: &'a str) -> Inert<'a> {
+        Inert {
+            text,
+            budget: BODY_SNIPPET_LIMIT + MARKER_ROOM,
+        }
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, quoted: bool) -> fmt::Result {
+        let mut used = 0;
+        let mut buf = [0u8; 12];
+        for c in self.text.chars() {
+            let shown: &str = match c {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                '"' if quoted => "\\\"",
+                '\\' if quoted => "\\\\",
+                c if is_unsafe_to_show(c) => {
+                    // `\u{..}` is ASCII, at most 10 bytes.
+                    let mut len = 0;
+                    for e in c.escape_unicode() {
+                        buf[len] = e as u8;
+                        len += 1;
+                    }
+                    std::str::from_utf8(&buf[..len]).unwrap_or("\\u{?}")
+                }
+                c => c.encode_utf8(&mut buf),
+            };
+            if used + shown.len() > self.budget {
+                return write!(f, "…[cut: {} bytes in all]", original_len(self.text));
+            }
+            f.write_str(shown)?;
+            used += shown.len();
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Inert<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, false)
+    }
+}
+
+impl fmt::Debug for Inert<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"")?;
+        self.write(f, true)?;
+        f.write_str("\"")
+    }
+}
+
+/// A source chain as one line: each cause that adds something, joined by `: `,
+/// shown inert and bounded. reqwest's own message ("error sending request") says
+/// nothing of why; the cause (connection refused, DNS, certificate) is deeper.
+struct Causes<'a>(&'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for Causes<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut line = String::new();
+        let mut current = Some(self.0);
+        while let Some(error) = current {
+            // A connect timeout reads "deadline has elapsed" (tokio's timer, inside
+            // an `io::Error`); say what happened.
+            let timed_out = error
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut);
+            let message = if timed_out || error.is::<tokio::time::error::Elapsed>() {
+                "timed out".to_owned()
+            } else {
+                error.to_string()
+            };
+            // Many errors repeat their source's text in their own.
+            if !message.is_empty() && !line.contains(&message) {
+                if !line.is_empty() {
+                    line.push_str(": ");
+                }
+                line.push_str(&message);
+            }
+            if line.len() > TEXT_LIMIT + MARKER_ROOM {
+                break;
+            }
+            current = error.source();
+        }
+        Inert::text(&line).fmt(f)
+    }
+}
+
+/// Where a redirect pointed, for its message.
+struct Target<'a>(Option<&'a str>);
+
+impl fmt::Display for Target<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(location) => write!(f, "to `{}`", Inert::text(location)),
+            None => f.write_str("without a Location"),
+        }
+    }
+}
+
+/// `: <message>` when there is a message.
+struct Explained<'a>(Option<&'a str>);
+
+impl fmt::Display for Explained<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(message) => write!(f, ": {}", Inert::text(message)),
+            None => Ok(()),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidInput { field, reason } => f
+                .debug_struct("InvalidInput")
+                .field("field", &Inert::id(field))
+                .field("reason", &Inert::text(reason))
+                .finish(),
+            Error::Config(why) => f.debug_tuple("Config").field(&Inert::text(why)).finish(),
+            Error::Api(api) => f.debug_tuple("Api").field(api).finish(),
+            Error::Timeout(timeout) => f.debug_tuple("Timeout").field(timeout).finish(),
+            Error::Transport { kind, source } => {
+                let source = format!("{source:?}");
+                f.debug_struct("Transport")
+                    .field("kind", kind)
+                    .field("source", &format_args!("{}", Inert::snippet(&source)))
+                    .finish()
+            }
+            Error::Decode {
+                operation,
+                path,
+                message,
+                body,
+            } => f
+                .debug_struct("Decode")
+                .field("operation", operation)
+                .field("path", &Inert::text(path))
+                .field("message", &Inert::text(message))
+                .field("body", &Inert::snippet(body))
+                .finish(),
+            Error::Redirect { status, location } => f
+                .debug_struct("Redirect")
+                .field("status", status)
+                .field("location", &location.as_deref().map(Inert::text))
+                .finish(),
+            Error::BodyTooLarge { limit } => f
+                .debug_struct("BodyTooLarge")
+                .field("limit", limit)
+                .finish(),
+            Error::Protocol { operation, reason } => f
+                .debug_struct("Protocol")
+                .field("operation", operation)
+                .field("reason", &Inert::text(reason))
+                .finish(),
+            Error::ResourceFailed {
+                resource,
+                id,
+                status,
+                message,
+            } => f
+                .debug_struct("ResourceFailed")
+                .field("resource", resource)
+                .field("id", &Inert::id(id))
+                .field("status", &Inert::id(status))
+                .field("message", &message.as_deref().map(Inert::text))
+                .finish(),
+            Error::WaitTimeout {
+                resource,
+                id,
+                target,
+                last_status,
+                waited,
+            } => f
+                .debug_struct("WaitTimeout")
+                .field("resource", resource)
+                .field("id", &Inert::id(id))
+                .field("target", target)
+                .field("last_status", &Inert::id(last_status))
+                .field("waited", waited)
+                .finish(),
+            Error::RetriesExhausted { attempts, last } => f
+                .debug_struct("RetriesExhausted")
+                .field("attempts", attempts)
+                .field("last", last)
+                .finish(),
+            Error::OutcomeUnknown { operation, source } => f
+                .debug_struct("OutcomeUnknown")
+                .field("operation", operation)
+                .field("source", source)
+                .finish(),
+        }
+    }
 }
 
 impl Error {
@@ -335,13 +684,20 @@ impl Error {
         )
     }
 
-    /// Gives API errors the request id the client sent, when the server did not
-    /// echo one: the id is what a support ticket needs.
+    /// Gives API errors the request id the client sent: the id is what a support
+    /// ticket needs, and a server must not be able to replace it. A different id
+    /// the server answered with is kept apart, in `server_request_id`.
     pub(crate) fn with_request_id(mut self, sent: Option<&str>) -> Error {
         fn fill(error: &mut Error, sent: &str) {
             match error {
-                Error::Api(api) if api.request_id.is_none() => {
-                    api.request_id = Some(sent.to_owned())
+                Error::Api(api) => {
+                    let sent = bound(sent, ID_LIMIT);
+                    if let Some(answered) = api.request_id.take()
+                        && answered != sent
+                    {
+                        api.server_request_id = Some(answered);
+                    }
+                    api.request_id = Some(sent);
                 }
                 Error::RetriesExhausted { last, .. } => fill(last, sent),
                 Error::OutcomeUnknown { source, .. } => fill(source, sent),
@@ -435,5 +791,79 @@ mod tests {
         assert!(e.slug.is_none());
         assert!(e.body.starts_with("<html>"));
         assert!(e.body.len() <= BODY_SNIPPET_LIMIT + '…'.len_utf8());
+    }
+
+    /// Every character a reader's terminal or log viewer could act on.
+    const HOSTILE: &str = "a\nb\rc\td\u{1b}[31me\u{0}\u{7f}\u{85}\u{9b}\u{202e}f\u{2066}\u{2069}\u{2028}\u{200b}\u{feff}";
+
+    fn raw_control(text: &str) -> Option<char> {
+        text.chars().find(|c| is_unsafe_to_show(*c))
+    }
+
+    #[test]
+    fn inert_text_escapes_controls_in_display_and_debug() {
+        let shown = Inert::text(HOSTILE).to_string();
+        assert_eq!(
+            shown,
+            "a\\nb\\rc\\td\\u{1b}[31me\\u{0}\\u{7f}\\u{85}\\u{9b}\\u{202e}f\\u{2066}\\u{2069}\\u{2028}\\u{200b}\\u{feff}"
+        );
+        assert_eq!(raw_control(&shown), None);
+        let debug = format!("{:?}", Inert::text("say \"hi\"\\\n"));
+        assert_eq!(debug, "\"say \\\"hi\\\"\\\\\\n\"");
+        // Plain and non-ASCII text is left as it is.
+        assert_eq!(Inert::id("ação-1").to_string(), "ação-1");
+    }
+
+    #[test]
+    fn inert_text_is_cut_at_its_budget_even_when_escaping_inflates_it() {
+        let escapes = "\u{1b}".repeat(10_000);
+        let shown = Inert::text(&escapes).to_string();
+        assert!(
+            shown.len() <= TEXT_LIMIT + MARKER_ROOM + 40,
+            "{}",
+            shown.len()
+        );
+        assert!(shown.ends_with("…[cut: 10000 bytes in all]"), "{shown}");
+        // A text cut when kept and again when shown still names its original length.
+        let kept = bound(&escapes, TEXT_LIMIT);
+        let shown = Inert::text(&kept).to_string();
+        assert!(shown.ends_with("…[cut: 10000 bytes in all]"), "{shown}");
+        let shown = Inert::id(&"x".repeat(10_000)).to_string();
+        assert!(shown.len() <= ID_LIMIT + MARKER_ROOM + 40);
+    }
+
+    #[test]
+    fn bound_cuts_on_a_character_boundary_and_keeps_the_length() {
+        assert_eq!(bound("short", 10), "short");
+        let text = "é".repeat(100); // 200 bytes
+        let kept = bound(&text, 11);
+        assert_eq!(kept, format!("{}…[cut: 200 bytes in all]", "é".repeat(5)));
+        assert_eq!(bound_owned("abc".to_owned(), 3), "abc");
+    }
+
+    #[test]
+    fn the_request_id_sent_wins_and_the_servers_is_kept_apart() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", "theirs".parse().unwrap());
+        let api = || {
+            Error::Api(Box::new(ApiError::from_parts(
+                StatusCode::BAD_REQUEST,
+                &headers,
+                &Bytes::new(),
+            )))
+        };
+        let e = api().with_request_id(Some("ours"));
+        assert_eq!(e.request_id(), Some("ours"));
+        assert_eq!(
+            e.api().unwrap().server_request_id.as_deref(),
+            Some("theirs")
+        );
+        assert!(
+            e.to_string()
+                .ends_with("(request id ours, server's request id theirs)")
+        );
+        let e = api().with_request_id(Some("theirs"));
+        assert_eq!(e.request_id(), Some("theirs"));
+        assert_eq!(e.api().unwrap().server_request_id, None);
     }
 }

@@ -43,10 +43,7 @@ async fn tracing_output_at_every_level_never_holds_the_key() {
     let client = mgc::Client::builder()
         .api_key(CANARY)
         .base_url(emulator.region_url("br-se1"))
-        .retry(mgc::RetryConfig {
-            initial_interval: std::time::Duration::from_millis(1),
-            ..mgc::RetryConfig::default()
-        })
+        .retry(mgc::RetryConfig::new().initial_interval(std::time::Duration::from_millis(1)))
         .build()
         .unwrap();
     client

@@ -1,15 +1,19 @@
 //! The retry policy: what is re-sent, when, and what is never re-sent.
 //!
 //! * Re-sent: connection failures before the request left (nothing reached the
-//!   server), `429` and `503` (the server turned the request away).
+//!   server) and `429` (the API's rate limiter turned the request away).
 //! * Re-sent only when the operation is safe to repeat (`GET`, `DELETE`, and the
-//!   actions the endpoint table marks idempotent): `500`, `502` and `504` (a
-//!   gateway may have given up on a server that acted), an attempt timeout, and a
-//!   connection that broke mid-flight. A create is never re-sent after the server may
-//!   have acted on it; its error says the outcome is unknown instead
+//!   actions the endpoint table marks idempotent): `500`, `502`, `503` and `504`, an
+//!   attempt timeout, and a connection that broke mid-flight. The API has no
+//!   idempotency key, so no 5xx proves the server did not act: a gateway may have
+//!   given up on a backend that did, and a proxy's `503` can follow a backend that
+//!   created the instance. A create is never re-sent after the server may have
+//!   acted on it; its error says the outcome is unknown instead
 //!   ([`Error::OutcomeUnknown`]).
-//! * Back-off: exponential from `initial` by `factor`, capped at `max`, with jitter.
-//!   `Retry-After` (seconds or an HTTP date) is honoured up to the cap.
+//! * Back-off: "full jitter", a uniformly random wait in `[0, min(max, initial *
+//!   factor^n)]`, so clients that failed together spread their retries over the
+//!   whole window instead of bunching in its upper half. `Retry-After` (seconds or
+//!   an HTTP date) is honoured up to the cap.
 //! * Honest: when a delete or an idempotent action is re-sent after an attempt that
 //!   may have worked and the repeat is refused (`404`, `409`), the error is
 //!   [`Error::OutcomeUnknown`], not a plain failure.
@@ -29,8 +33,25 @@ use super::CallContext;
 use crate::error::{ApiError, BoxError, Error, TransportKind};
 
 /// Retry settings. The defaults match the Go SDK: 3 attempts, 1 s initial back-off,
-/// 30 s cap, factor 2; plus jitter.
+/// 30 s cap, factor 2; plus full jitter.
+///
+/// Set it up with the chainable setters, so that a setting added later is not a
+/// breaking change (the struct is `#[non_exhaustive]`; its fields stay readable):
+///
+/// ```
+/// use std::time::Duration;
+/// use mgc::RetryConfig;
+///
+/// let retry = RetryConfig::new()
+///     .max_attempts(5)
+///     .initial_interval(Duration::from_millis(200))
+///     .max_interval(Duration::from_secs(10));
+/// assert_eq!(retry.max_attempts, 5);
+/// let client = mgc::Client::builder().api_key("key").retry(retry).build()?;
+/// # Ok::<(), mgc::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct RetryConfig {
     /// Attempts per call, the first one included; `1` disables retries.
     pub max_attempts: u32,
@@ -40,7 +61,8 @@ pub struct RetryConfig {
     pub max_interval: Duration,
     /// How much the back-off grows per retry.
     pub factor: f64,
-    /// Whether to randomize each back-off (between half and all of it).
+    /// Whether to randomize each back-off: uniformly between zero and all of it
+    /// ("full jitter"). Off, every client waits exactly the exponential back-off.
     pub jitter: bool,
     /// The retry budget shared by all calls of a client: retries always allowed per
     /// second, on average over 10 s (default 10)...
@@ -66,12 +88,60 @@ impl Default for RetryConfig {
 }
 
 impl RetryConfig {
+    /// The defaults (see [`RetryConfig`]), to adjust with the setters.
+    pub fn new() -> Self {
+        RetryConfig::default()
+    }
+
     /// No retries at all.
     pub fn disabled() -> Self {
         RetryConfig {
             max_attempts: 1,
             ..RetryConfig::default()
         }
+    }
+
+    /// Attempts per call, the first one included; `1` (or `0`) disables retries.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The back-off before the first retry.
+    pub fn initial_interval(mut self, interval: Duration) -> Self {
+        self.initial_interval = interval;
+        self
+    }
+
+    /// The longest back-off, `Retry-After` included.
+    pub fn max_interval(mut self, interval: Duration) -> Self {
+        self.max_interval = interval;
+        self
+    }
+
+    /// How much the back-off grows per retry (a finite number >= 1, checked by
+    /// [`ClientBuilder::build`](crate::ClientBuilder::build)).
+    pub fn factor(mut self, factor: f64) -> Self {
+        self.factor = factor;
+        self
+    }
+
+    /// Whether each back-off is drawn at random between zero and its full length.
+    pub fn jitter(mut self, jitter: bool) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// Retries always allowed per second across all calls of a client.
+    pub fn budget_per_second(mut self, per_second: u32) -> Self {
+        self.budget_per_second = per_second;
+        self
+    }
+
+    /// The extra retries earned per successful call (a finite number >= 0).
+    pub fn budget_ratio(mut self, ratio: f32) -> Self {
+        self.budget_ratio = ratio;
+        self
     }
 
     /// Checks the settings (a NaN ratio or factor would break the back-off and the
@@ -100,6 +170,18 @@ impl RetryConfig {
         let secs = self.initial_interval.as_secs_f64() * exp;
         Duration::try_from_secs_f64(secs.min(self.max_interval.as_secs_f64()))
             .unwrap_or(self.max_interval)
+    }
+
+    /// The wait before retry number `retry` for a random draw `unit` in `[0, 1)`:
+    /// with jitter, `unit` of the full back-off (uniform over `[0, backoff]`);
+    /// without, the back-off itself. Pure, so its distribution can be tested.
+    pub(crate) fn delay(&self, retry: u32, unit: f64) -> Duration {
+        let ceiling = self.backoff(retry);
+        if self.jitter {
+            ceiling.mul_f64(unit.clamp(0.0, 1.0))
+        } else {
+            ceiling
+        }
     }
 }
 
@@ -170,12 +252,15 @@ impl RetryPolicy {
         };
         match result {
             Ok(response) => match response.status() {
-                // The server turned the request away before acting on it.
-                StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => Verdict::Retry,
-                // A gateway gave up on, or got garbage from, a server that may
-                // well have acted; like a 500, only safe calls are repeated.
+                // The rate limiter turned the request away before it was acted on.
+                StatusCode::TOO_MANY_REQUESTS => Verdict::Retry,
+                // Without an idempotency key no 5xx proves the server did not act:
+                // a gateway gave up on (or got garbage from) a backend that may
+                // have, and a proxy's 503 can follow a backend that did. Only safe
+                // calls are repeated.
                 StatusCode::INTERNAL_SERVER_ERROR
                 | StatusCode::BAD_GATEWAY
+                | StatusCode::SERVICE_UNAVAILABLE
                 | StatusCode::GATEWAY_TIMEOUT => unsafe_failure,
                 _ => Verdict::Final,
             },
@@ -264,10 +349,7 @@ impl tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
             Verdict::RetryMaybeActed => self.maybe_acted = true,
         }
 
-        let mut delay = self.config.backoff(self.attempts);
-        if self.config.jitter {
-            delay = delay.mul_f64(0.5 + fastrand::f64() * 0.5);
-        }
+        let mut delay = self.config.delay(self.attempts, fastrand::f64());
         if let Ok(response) = result.as_ref()
             && let Some(wait) = retry_after(response.headers())
         {
@@ -323,6 +405,54 @@ mod tests {
         assert_eq!(c.backoff(2), Duration::from_secs(2));
         assert_eq!(c.backoff(3), Duration::from_secs(4));
         assert_eq!(c.backoff(30), Duration::from_secs(30));
+    }
+
+    /// Full jitter: 10,000 draws of the first back-off (1 s) spread uniformly over
+    /// `[0, 1 s]`. The old draw (upper half only) never reached below 500 ms.
+    #[test]
+    fn backoff_is_full_jitter_uniform_from_zero_to_the_ceiling() {
+        let config = RetryConfig::default();
+        let mut rng = fastrand::Rng::with_seed(12);
+        let mut draws: Vec<f64> = (0..10_000)
+            .map(|_| config.delay(1, rng.f64()).as_secs_f64())
+            .collect();
+        draws.sort_by(f64::total_cmp);
+        assert!(draws.iter().all(|d| (0.0..=1.0).contains(d)));
+        let mean = draws.iter().sum::<f64>() / draws.len() as f64;
+        assert!((mean - 0.5).abs() < 0.02, "mean {mean}");
+        let quantile = |q: f64| draws[((draws.len() - 1) as f64 * q) as usize];
+        for q in [0.05, 0.25, 0.5, 0.75, 0.95] {
+            let got = quantile(q);
+            assert!((got - q).abs() < 0.03, "quantile {q}: {got}");
+        }
+        let lower_half = draws.iter().filter(|d| **d < 0.5).count();
+        assert!((4_700..=5_300).contains(&lower_half), "{lower_half}");
+        // The ceiling grows and caps as the back-off does.
+        assert!(config.delay(3, 0.999_999) <= Duration::from_secs(4));
+        assert!(config.delay(3, 0.999_999) > Duration::from_millis(3_999));
+        assert_eq!(config.delay(40, 0.5), Duration::from_secs(15));
+        // Without jitter the wait is the back-off itself.
+        assert_eq!(config.jitter(false).delay(2, 0.1), Duration::from_secs(2));
+    }
+
+    #[test]
+    fn setters_set_what_they_name() {
+        let c = RetryConfig::new()
+            .max_attempts(0)
+            .initial_interval(Duration::from_millis(7))
+            .max_interval(Duration::from_secs(9))
+            .factor(3.0)
+            .jitter(false)
+            .budget_per_second(4)
+            .budget_ratio(0.5);
+        assert_eq!(c.max_attempts, 1);
+        assert_eq!(c.initial_interval, Duration::from_millis(7));
+        assert_eq!(c.max_interval, Duration::from_secs(9));
+        assert_eq!(c.factor, 3.0);
+        assert!(!c.jitter);
+        assert_eq!(c.budget_per_second, 4);
+        assert_eq!(c.budget_ratio, 0.5);
+        assert_eq!(RetryConfig::new(), RetryConfig::default());
     }
 
     #[test]

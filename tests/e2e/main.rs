@@ -32,11 +32,11 @@ pub fn client_for(emulator: &Emulator, region: &str) -> mgc::Client {
     mgc::Client::builder()
         .api_key("e2e-key")
         .base_url(emulator.region_url(region))
-        .retry(mgc::RetryConfig {
-            initial_interval: Duration::from_millis(5),
-            max_interval: Duration::from_millis(50),
-            ..mgc::RetryConfig::default()
-        })
+        .retry(
+            mgc::RetryConfig::new()
+                .initial_interval(Duration::from_millis(5))
+                .max_interval(Duration::from_millis(50)),
+        )
         .build()
         .unwrap()
 }

@@ -91,3 +91,90 @@ fn bad_configuration_is_an_error_from_build() {
             .is_ok()
     );
 }
+
+/// Keys and tokens as they go wrong in practice: a newline from a file or a
+/// variable, stray spaces, pasted non-ASCII, control characters. Refused at build
+/// (never trimmed and sent), with an error that does not show them.
+const BAD_SECRETS: &[&str] = &[
+    "",
+    "canary-key\n",
+    "canary-key\r\n",
+    " canary-key",
+    "canary-key ",
+    "\tcanary-key",
+    "canary key",
+    "canary-kéy",
+    "canary-\u{1b}[2J",
+    "canary-\u{7f}",
+    "canary\u{202e}",
+];
+
+#[test]
+fn credentials_that_are_not_visible_ascii_are_refused_at_build() {
+    for secret in BAD_SECRETS {
+        for (how, builder) in [
+            ("API key", mgc::Client::builder().api_key(*secret)),
+            ("JWT", mgc::Client::builder().jwt(*secret)),
+            (
+                "JWT with scheme",
+                mgc::Client::builder().jwt(format!("Bearer {secret}")),
+            ),
+        ] {
+            let err = builder.build().map(|_| ()).unwrap_err();
+            assert!(matches!(err, Error::Config(_)), "{how} {secret:?}: {err:?}");
+            let shown = format!("{err} {err:?}");
+            assert!(
+                !shown.contains("canary"),
+                "{how} {secret:?} echoed: {shown}"
+            );
+        }
+    }
+    // What is fine stays fine.
+    for good in ["k", "a1B2-c3_d4.e5~f6!", "eyJhbGciOi.eyJzdWIi.sig-_"] {
+        mgc::Client::builder().api_key(good).build().unwrap();
+        mgc::Client::builder().jwt(good).build().unwrap();
+        mgc::Client::builder()
+            .jwt(format!("Bearer {good}"))
+            .build()
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_key_goes_out_exactly_as_given() {
+    let server = TestServer::start(vec![]).await;
+    let client = client_for(&server).api_key("k-1~x").build().unwrap();
+    client.send(PokeThing::new("1")).await.unwrap();
+    assert_eq!(server.seen()[0].header("x-api-key"), Some("k-1~x"));
+}
+
+#[tokio::test]
+async fn bad_request_ids_are_refused_before_anything_is_sent() {
+    let server = TestServer::start(vec![]).await;
+    let client = client_for(&server).build().unwrap();
+    for id in BAD_SECRETS {
+        let options = CallOptions::new().request_id(*id);
+        let sent = client.send_with(PokeThing::new("1"), options.clone()).await;
+        let previewed = client.preview_with(&PokeThing::new("1"), &options);
+        for result in [sent, previewed.map(|_| ())] {
+            match result {
+                Err(err @ Error::InvalidInput { .. }) => {
+                    let shown = format!("{err} {err:?}");
+                    assert!(shown.contains("request_id"), "{shown}");
+                    assert!(!shown.contains("canary"), "{id:?} echoed: {shown}");
+                }
+                other => panic!("request id {id:?}: expected InvalidInput, got {other:?}"),
+            }
+        }
+    }
+    assert_eq!(server.count(), 0, "nothing may reach the server");
+    let options = CallOptions::new().request_id("ticket-42/a.b");
+    client
+        .send_with(PokeThing::new("1"), options)
+        .await
+        .unwrap();
+    assert_eq!(
+        server.seen()[0].header("x-request-id"),
+        Some("ticket-42/a.b")
+    );
+}

@@ -4,7 +4,9 @@
 
 mod support;
 
+mod causes;
 mod headers;
+mod hostile;
 mod hygiene;
 mod input;
 mod layers;

@@ -247,12 +247,12 @@ pub fn client_for(server: &TestServer) -> mgc::ClientBuilder {
     mgc::Client::builder()
         .api_key("test-key")
         .base_url(server.url())
-        .retry(mgc::RetryConfig {
-            max_attempts: 3,
-            initial_interval: Duration::from_millis(5),
-            max_interval: Duration::from_millis(50),
-            factor: 2.0,
-            jitter: false,
-            ..mgc::RetryConfig::default()
-        })
+        .retry(
+            mgc::RetryConfig::new()
+                .max_attempts(3)
+                .initial_interval(Duration::from_millis(5))
+                .max_interval(Duration::from_millis(50))
+                .factor(2.0)
+                .jitter(false),
+        )
 }

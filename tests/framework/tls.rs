@@ -22,7 +22,17 @@ async fn an_untrusted_certificate_is_a_tls_error_and_a_custom_root_trusts_it() {
         Err(Error::RetriesExhausted { last, .. }) => {
             panic!("a TLS failure must not be retried: {last:?}")
         }
-        Err(Error::Transport { kind, .. }) => assert_eq!(kind, TransportKind::Tls),
+        Err(err @ Error::Transport { .. }) => {
+            assert!(matches!(
+                err,
+                Error::Transport {
+                    kind: TransportKind::Tls,
+                    ..
+                }
+            ));
+            // The cause, not only "error sending request".
+            assert!(err.to_string().contains("certificate"), "{err}");
+        }
         other => panic!("expected a TLS error, got {other:?}"),
     }
 
