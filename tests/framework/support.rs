@@ -83,6 +83,11 @@ impl axum::serve::Listener for Counting {
 #[derive(Default)]
 struct Shared {
     seen: Vec<Seen>,
+    /// Requests being handled now, and the most ever handled at once.
+    in_flight: usize,
+    max_in_flight: usize,
+    /// How long each request is held before it is answered.
+    hold: Duration,
     script: VecDeque<Reply>,
 }
 
@@ -169,8 +174,8 @@ impl TestServer {
     /// Starts a server that answers from `script` in order, then `200 {}` forever.
     pub async fn start(script: Vec<Reply>) -> TestServer {
         let shared = Arc::new(Mutex::new(Shared {
-            seen: Vec::new(),
             script: script.into(),
+            ..Shared::default()
         }));
         let app = axum::Router::new()
             .fallback(handle)
@@ -210,10 +215,44 @@ impl TestServer {
     pub fn count(&self) -> usize {
         self.shared.lock().unwrap().seen.len()
     }
+
+    /// Holds every request this long before answering, so that concurrent
+    /// requests overlap at the server and [`max_in_flight`](Self::max_in_flight)
+    /// sees them.
+    pub fn hold_each_request(&self, hold: Duration) {
+        self.shared.lock().unwrap().hold = hold;
+    }
+
+    /// The most requests the server was handling at the same time.
+    pub fn max_in_flight(&self) -> usize {
+        self.shared.lock().unwrap().max_in_flight
+    }
 }
 
 async fn handle(State(shared): State<Arc<Mutex<Shared>>>, request: Request) -> Response {
     let at = Instant::now();
+    /// Counts the request out however the handler ends (a client that gives up
+    /// drops it mid-way).
+    struct InFlight<'a>(&'a Mutex<Shared>);
+    impl Drop for InFlight<'_> {
+        fn drop(&mut self) {
+            self.0.lock().unwrap().in_flight -= 1;
+        }
+    }
+    {
+        let mut shared = shared.lock().unwrap();
+        shared.in_flight += 1;
+        shared.max_in_flight = shared.max_in_flight.max(shared.in_flight);
+    }
+    let _in_flight = InFlight(&shared);
+    let hold = shared.lock().unwrap().hold;
+    if !hold.is_zero() {
+        tokio::time::sleep(hold).await;
+    }
+    answer(&shared, request, at).await
+}
+
+async fn answer(shared: &Mutex<Shared>, request: Request, at: Instant) -> Response {
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, usize::MAX)
         .await
