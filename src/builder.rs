@@ -40,6 +40,23 @@ pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 64;
 
 type Wrap = Box<dyn FnOnce(HttpService) -> HttpService + Send>;
 
+/// The HTTP client at the bottom of the stack. Every layer above it (headers,
+/// timeouts, retries, the in-flight cap, your own) is the same for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Leaf {
+    /// reqwest (the default): honours `HTTPS_PROXY` and friends for hosts that
+    /// are not loopback.
+    #[default]
+    Reqwest,
+    /// hyper-util's pooled client with hyper-rustls (feature `hyper`): less work
+    /// per call, and a hard cap on open connections (one slot per connection, as
+    /// many as [`ClientBuilder::max_concurrent_requests`]). Direct connections
+    /// only: no proxy support.
+    #[cfg(feature = "hyper")]
+    Hyper,
+}
+
 /// Builds a [`Client`].
 ///
 /// ```
@@ -72,6 +89,7 @@ pub struct ClientBuilder {
     max_concurrent_requests: usize,
     root_certificates: Vec<Vec<u8>>,
     layers: Vec<Wrap>,
+    leaf: Leaf,
     transport: Option<HttpService>,
     problem: Option<Error>,
 }
@@ -109,6 +127,7 @@ impl Default for ClientBuilder {
             max_concurrent_requests: DEFAULT_MAX_CONCURRENT_REQUESTS,
             root_certificates: Vec::new(),
             layers: Vec::new(),
+            leaf: Leaf::default(),
             transport: None,
             problem: None,
         }
@@ -320,6 +339,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Chooses the HTTP client at the bottom of the stack (default
+    /// [`Leaf::Reqwest`]). Ignored when a [`transport`](Self::transport) is set.
+    pub fn leaf(mut self, leaf: Leaf) -> Self {
+        self.leaf = leaf;
+        self
+    }
+
     /// Replaces the reqwest transport at the bottom of the stack, e.g. with a test
     /// double. Headers, timeouts and retries still apply on top of it.
     pub fn transport<S>(mut self, service: S) -> Self
@@ -367,9 +393,10 @@ impl ClientBuilder {
                     base_is_loopback: base_is_loopback(&base),
                     connect_timeout: self.connect_timeout,
                     pool_idle_timeout: self.pool_idle_timeout,
+                    max_connections: self.max_concurrent_requests,
                     body_limit: self.body_limit,
                 };
-                reqwest_transport(&self.root_certificates, &options)?
+                leaf_transport(self.leaf, &self.root_certificates, &options)?
             }
         };
 
@@ -445,21 +472,44 @@ fn client_headers(
     Ok(headers)
 }
 
-/// What the reqwest leaf is configured with.
+/// What a leaf is configured with.
 struct TransportOptions {
     base_is_loopback: bool,
     connect_timeout: Duration,
     pool_idle_timeout: Duration,
+    #[cfg_attr(not(feature = "hyper"), allow(dead_code))]
+    max_connections: usize,
     body_limit: usize,
 }
 
-/// The default leaf: a reqwest client of our own (never a shared one), with our
-/// TLS config, no redirects and a bounded idle pool.
-fn reqwest_transport(
+/// The leaf: an HTTP client of our own (never a shared one) with our TLS config
+/// (same roots, same provider for both leaves), no redirects and a bounded idle
+/// pool.
+fn leaf_transport(
+    leaf: Leaf,
     root_certificates: &[Vec<u8>],
     options: &TransportOptions,
 ) -> Result<HttpService, Error> {
     let tls = tls_config(root_certificates)?;
+    match leaf {
+        Leaf::Reqwest => reqwest_transport(tls, options),
+        #[cfg(feature = "hyper")]
+        Leaf::Hyper => Ok(HttpService::new(crate::stack::hyper::HyperTransport::new(
+            crate::stack::hyper::HyperOptions {
+                tls,
+                connect_timeout: options.connect_timeout,
+                pool_idle_timeout: options.pool_idle_timeout,
+                max_connections: options.max_connections,
+                body_limit: options.body_limit,
+            },
+        ))),
+    }
+}
+
+fn reqwest_transport(
+    tls: rustls::ClientConfig,
+    options: &TransportOptions,
+) -> Result<HttpService, Error> {
     let mut client = reqwest::Client::builder();
     // A proxy from the environment would see the key of a plain-http loopback
     // call (the emulator); other hosts keep the usual proxy variables, and https

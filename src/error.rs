@@ -725,6 +725,22 @@ impl Error {
         }
     }
 
+    /// Classifies a transport error from the hyper leaf.
+    #[cfg(feature = "hyper")]
+    pub(crate) fn from_hyper(error: hyper_util::client::legacy::Error) -> Error {
+        let kind = if is_tls(&error) {
+            TransportKind::Tls
+        } else if error.is_connect() {
+            TransportKind::Connect
+        } else {
+            TransportKind::Io
+        };
+        Error::Transport {
+            kind,
+            source: Box::new(error),
+        }
+    }
+
     /// Classifies a transport error from reqwest.
     pub(crate) fn from_reqwest(error: reqwest::Error) -> Error {
         let kind = if is_tls(&error) {

@@ -132,7 +132,7 @@ pub mod compute;
 
 pub use builder::{
     ClientBuilder, DEFAULT_BODY_LIMIT, DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_POOL_IDLE_TIMEOUT,
-    USER_AGENT_PREFIX,
+    Leaf, USER_AGENT_PREFIX,
 };
 pub use client::{CallOptions, Client, REQUEST_ID, RequestPreview};
 pub use credentials::{Credentials, Secret};

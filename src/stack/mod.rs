@@ -18,6 +18,8 @@
 //! ([`HttpService`]) into something `Clone + Send + Sync`.
 
 pub mod headers;
+#[cfg(feature = "hyper")]
+pub mod hyper;
 pub mod retry;
 pub mod timeout;
 pub mod transport;

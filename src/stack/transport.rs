@@ -40,12 +40,7 @@ impl Service<http::Request<Bytes>> for ReqwestTransport {
         Box::pin(async move {
             let request = reqwest::Request::try_from(request).map_err(Error::from_reqwest)?;
             let mut response = client.execute(request).await.map_err(Error::from_reqwest)?;
-            if response
-                .content_length()
-                .is_some_and(|len| len > limit as u64)
-            {
-                return Err(Error::BodyTooLarge { limit }.into());
-            }
+            CappedBody::check_announced(limit, response.content_length())?;
             let body = read_body(&mut response, limit).await?;
             let mut out = http::Response::new(body);
             *out.status_mut() = response.status();
@@ -56,30 +51,64 @@ impl Service<http::Request<Bytes>> for ReqwestTransport {
     }
 }
 
-/// Reads the body chunk by chunk, stopping as soon as it passes `limit`. A body that
-/// arrives in one chunk is passed on without a copy.
+/// Reads the body chunk by chunk, stopping as soon as it passes `limit`.
 async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<Bytes, Error> {
-    let mut first: Option<Bytes> = None;
-    let mut rest: Option<BytesMut> = None;
+    let mut body = CappedBody::new(limit);
     while let Some(chunk) = response.chunk().await.map_err(Error::from_reqwest)? {
-        let so_far = first.as_ref().map_or(0, Bytes::len) + rest.as_ref().map_or(0, BytesMut::len);
-        if so_far + chunk.len() > limit {
-            return Err(Error::BodyTooLarge { limit });
+        body.push(chunk)?;
+    }
+    Ok(body.finish())
+}
+
+/// A response body gathered under a size cap, shared by both leaves. A body that
+/// arrives in one chunk is passed on without a copy.
+pub(crate) struct CappedBody {
+    limit: usize,
+    first: Option<Bytes>,
+    rest: Option<BytesMut>,
+}
+
+impl CappedBody {
+    pub(crate) fn new(limit: usize) -> Self {
+        CappedBody {
+            limit,
+            first: None,
+            rest: None,
         }
-        match (&mut first, &mut rest) {
-            (None, _) => first = Some(chunk),
+    }
+
+    /// Refuses a body whose announced length is over the cap, before reading it.
+    pub(crate) fn check_announced(limit: usize, length: Option<u64>) -> Result<(), Error> {
+        match length {
+            Some(len) if len > limit as u64 => Err(Error::BodyTooLarge { limit }),
+            _ => Ok(()),
+        }
+    }
+
+    pub(crate) fn push(&mut self, chunk: Bytes) -> Result<(), Error> {
+        let so_far =
+            self.first.as_ref().map_or(0, Bytes::len) + self.rest.as_ref().map_or(0, BytesMut::len);
+        if so_far + chunk.len() > self.limit {
+            return Err(Error::BodyTooLarge { limit: self.limit });
+        }
+        match (&self.first, &mut self.rest) {
+            (None, _) => self.first = Some(chunk),
             (Some(head), None) => {
                 let mut buf = BytesMut::with_capacity(head.len() + chunk.len() * 2);
                 buf.extend_from_slice(head);
                 buf.extend_from_slice(&chunk);
-                rest = Some(buf);
+                self.rest = Some(buf);
             }
             (Some(_), Some(buf)) => buf.extend_from_slice(&chunk),
         }
+        Ok(())
     }
-    Ok(match (first, rest) {
-        (_, Some(buf)) => buf.freeze(),
-        (Some(head), None) => head,
-        (None, None) => Bytes::new(),
-    })
+
+    pub(crate) fn finish(self) -> Bytes {
+        match (self.first, self.rest) {
+            (_, Some(buf)) => buf.freeze(),
+            (Some(head), None) => head,
+            (None, None) => Bytes::new(),
+        }
+    }
 }

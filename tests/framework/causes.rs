@@ -1,5 +1,6 @@
 //! A transport error names its cause, not only reqwest's "error sending request".
 
+use crate::support::LEAVES;
 use std::time::Duration;
 
 use mgc::{Error, TransportKind};
@@ -17,28 +18,32 @@ pub fn closed_port_url() -> String {
 
 #[tokio::test]
 async fn a_refused_connection_says_it_was_refused() {
-    let client = mgc::Client::builder()
-        .api_key("k")
-        .base_url(closed_port_url())
-        .max_attempts(1)
-        .connect_timeout(Duration::from_secs(5))
-        .build()
-        .unwrap();
-    let err = client.send(GetThing::new("1")).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Transport {
-                kind: TransportKind::Connect,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    let shown = err.to_string();
-    assert!(
-        shown.to_lowercase().contains("connection refused"),
-        "the cause is missing: {shown}"
-    );
-    assert!(shown.starts_with("transport error (connect): "), "{shown}");
+    for &leaf in LEAVES {
+        eprintln!("leaf: {leaf:?}");
+        let client = mgc::Client::builder()
+            .leaf(leaf)
+            .api_key("k")
+            .base_url(closed_port_url())
+            .max_attempts(1)
+            .connect_timeout(Duration::from_secs(5))
+            .build()
+            .unwrap();
+        let err = client.send(GetThing::new("1")).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Transport {
+                    kind: TransportKind::Connect,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let shown = err.to_string();
+        assert!(
+            shown.to_lowercase().contains("connection refused"),
+            "the cause is missing: {shown}"
+        );
+        assert!(shown.starts_with("transport error (connect): "), "{shown}");
+    }
 }

@@ -3,14 +3,22 @@
 
 use std::time::Duration;
 
-use mgc::{Error, Timeout, TransportKind};
+use mgc::{Error, Leaf, Timeout, TransportKind};
 
-use crate::support::{Reply, TestServer, client_for, raw_server};
+use crate::support::{LEAVES, Reply, TestServer, client_for, raw_server};
 use crate::things::{GetThing, PokeThing};
 
 async fn get_with(reply: Reply) -> Result<crate::things::Thing, Error> {
+    get_on(Leaf::default(), reply).await
+}
+
+async fn get_on(leaf: Leaf, reply: Reply) -> Result<crate::things::Thing, Error> {
     let server = TestServer::start(vec![reply]).await;
-    let client = client_for(&server).max_attempts(1).build().unwrap();
+    let client = client_for(&server)
+        .leaf(leaf)
+        .max_attempts(1)
+        .build()
+        .unwrap();
     client.send(GetThing::new("1")).await
 }
 
@@ -75,101 +83,117 @@ async fn extra_fields_are_tolerated() {
 
 #[tokio::test]
 async fn redirects_are_reported_not_followed() {
-    let elsewhere = TestServer::start(vec![]).await;
-    let to = format!("http://{}/steal", elsewhere.addr);
-    let err = get_with(Reply::status(302).with_header("location", &to))
-        .await
-        .unwrap_err();
-    match err {
-        Error::Redirect { status, location } => {
-            assert_eq!(status, 302);
-            assert_eq!(location.as_deref(), Some(to.as_str()));
+    for &leaf in LEAVES {
+        eprintln!("leaf: {leaf:?}");
+        let elsewhere = TestServer::start(vec![]).await;
+        let to = format!("http://{}/steal", elsewhere.addr);
+        let err = get_on(leaf, Reply::status(302).with_header("location", &to))
+            .await
+            .unwrap_err();
+        match err {
+            Error::Redirect { status, location } => {
+                assert_eq!(status, 302);
+                assert_eq!(location.as_deref(), Some(to.as_str()));
+            }
+            other => panic!("{other:?}"),
         }
-        other => panic!("{other:?}"),
+        assert_eq!(
+            elsewhere.count(),
+            0,
+            "no request (and no key) went to the other host"
+        );
     }
-    assert_eq!(
-        elsewhere.count(),
-        0,
-        "no request (and no key) went to the other host"
-    );
 }
 
 #[tokio::test]
 async fn bodies_over_the_cap_are_refused() {
-    // Announced by Content-Length...
-    let server = TestServer::start(vec![Reply::json(200, &"x".repeat(64 * 1024))]).await;
-    let client = client_for(&server)
-        .max_attempts(1)
-        .body_limit(16 * 1024)
-        .build()
-        .unwrap();
-    let err = client.send(GetThing::new("1")).await.unwrap_err();
-    assert!(
-        matches!(err, Error::BodyTooLarge { limit: 16384 }),
-        "{err:?}"
-    );
+    for &leaf in LEAVES {
+        eprintln!("leaf: {leaf:?}");
+        // Announced by Content-Length...
+        let server = TestServer::start(vec![Reply::json(200, &"x".repeat(64 * 1024))]).await;
+        let client = client_for(&server)
+            .leaf(leaf)
+            .max_attempts(1)
+            .body_limit(16 * 1024)
+            .build()
+            .unwrap();
+        let err = client.send(GetThing::new("1")).await.unwrap_err();
+        assert!(
+            matches!(err, Error::BodyTooLarge { limit: 16384 }),
+            "{err:?}"
+        );
 
-    // ...or only noticed while reading a chunked body.
-    const CHUNKED: &[u8] = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n\
+        // ...or only noticed while reading a chunked body.
+        const CHUNKED: &[u8] = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n\
         4000\r\n";
-    let mut reply = CHUNKED.to_vec();
-    reply.extend(std::iter::repeat_n(b'x', 0x4000));
-    reply.extend(b"\r\n4000\r\n");
-    reply.extend(std::iter::repeat_n(b'x', 0x4000));
-    reply.extend(b"\r\n0\r\n\r\n");
-    let raw = raw_server(Box::leak(reply.into_boxed_slice()), None).await;
-    let client = mgc::Client::builder()
-        .api_key("k")
-        .base_url(&raw.url)
-        .max_attempts(1)
-        .body_limit(20_000)
-        .build()
-        .unwrap();
-    let err = client.send(GetThing::new("1")).await.unwrap_err();
-    assert!(matches!(err, Error::BodyTooLarge { .. }), "{err:?}");
+        let mut reply = CHUNKED.to_vec();
+        reply.extend(std::iter::repeat_n(b'x', 0x4000));
+        reply.extend(b"\r\n4000\r\n");
+        reply.extend(std::iter::repeat_n(b'x', 0x4000));
+        reply.extend(b"\r\n0\r\n\r\n");
+        let raw = raw_server(Box::leak(reply.into_boxed_slice()), None).await;
+        let client = mgc::Client::builder()
+            .leaf(leaf)
+            .api_key("k")
+            .base_url(&raw.url)
+            .max_attempts(1)
+            .body_limit(20_000)
+            .build()
+            .unwrap();
+        let err = client.send(GetThing::new("1")).await.unwrap_err();
+        assert!(matches!(err, Error::BodyTooLarge { .. }), "{err:?}");
+    }
 }
 
 #[tokio::test]
 async fn a_truncated_body_is_a_transport_error() {
-    const HALF: &[u8] =
+    for &leaf in LEAVES {
+        eprintln!("leaf: {leaf:?}");
+        const HALF: &[u8] =
         b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"id\":\"1\",";
-    let raw = raw_server(HALF, None).await;
-    let client = mgc::Client::builder()
-        .api_key("k")
-        .base_url(&raw.url)
-        .max_attempts(1)
-        .build()
-        .unwrap();
-    let err = client.send(GetThing::new("1")).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Transport {
-                kind: TransportKind::Io,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+        let raw = raw_server(HALF, None).await;
+        let client = mgc::Client::builder()
+            .leaf(leaf)
+            .api_key("k")
+            .base_url(&raw.url)
+            .max_attempts(1)
+            .build()
+            .unwrap();
+        let err = client.send(GetThing::new("1")).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Transport {
+                    kind: TransportKind::Io,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
 }
 
 #[tokio::test]
 async fn a_server_that_drips_its_body_hits_the_attempt_timeout() {
-    const SLOW: &[u8] =
+    for &leaf in LEAVES {
+        eprintln!("leaf: {leaf:?}");
+        const SLOW: &[u8] =
         b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 24\r\n\r\n{\"id\":\"1\",\"name\":\"slow\"}";
-    let raw = raw_server(SLOW, Some(Duration::from_millis(100))).await;
-    let client = mgc::Client::builder()
-        .api_key("k")
-        .base_url(&raw.url)
-        .max_attempts(1)
-        .attempt_timeout(Duration::from_millis(1000))
-        .build()
-        .unwrap();
-    let err = client.send(GetThing::new("1")).await.unwrap_err();
-    assert!(
-        matches!(err, Error::Timeout(Timeout::Attempt(_))),
-        "{err:?}"
-    );
+        let raw = raw_server(SLOW, Some(Duration::from_millis(100))).await;
+        let client = mgc::Client::builder()
+            .leaf(leaf)
+            .api_key("k")
+            .base_url(&raw.url)
+            .max_attempts(1)
+            .attempt_timeout(Duration::from_millis(1000))
+            .build()
+            .unwrap();
+        let err = client.send(GetThing::new("1")).await.unwrap_err();
+        assert!(
+            matches!(err, Error::Timeout(Timeout::Attempt(_))),
+            "{err:?}"
+        );
+    }
 }
 
 #[tokio::test]

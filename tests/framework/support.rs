@@ -295,3 +295,6 @@ pub fn client_for(server: &TestServer) -> mgc::ClientBuilder {
                 .jitter(false),
         )
 }
+
+/// Every leaf the transport tests run against.
+pub const LEAVES: &[mgc::Leaf] = &[mgc::Leaf::Reqwest, mgc::Leaf::Hyper];

@@ -2,44 +2,53 @@ use std::time::{Duration, Instant};
 
 use mgc::{Error, Timeout};
 
-use crate::support::{Reply, TestServer, client_for};
+use crate::support::{LEAVES, Reply, TestServer, client_for};
 use crate::things::{CreateThing, GetThing};
 
 #[tokio::test]
 async fn an_attempt_timeout_fires_against_a_server_that_never_answers() {
-    let server = TestServer::start(vec![Reply::Hang]).await;
-    let client = client_for(&server)
-        .attempt_timeout(Duration::from_millis(200))
-        .max_attempts(1)
-        .build()
-        .unwrap();
-    let err = client.send(GetThing::new("1")).await.unwrap_err();
-    assert!(
-        matches!(err, Error::Timeout(Timeout::Attempt(d)) if d == Duration::from_millis(200)),
-        "{err:?}"
-    );
-    assert!(err.is_timeout());
+    for &leaf in LEAVES {
+        eprintln!("leaf: {leaf:?}");
+        let server = TestServer::start(vec![Reply::Hang]).await;
+        let client = client_for(&server)
+            .leaf(leaf)
+            .attempt_timeout(Duration::from_millis(200))
+            .max_attempts(1)
+            .build()
+            .unwrap();
+        let err = client.send(GetThing::new("1")).await.unwrap_err();
+        assert!(
+            matches!(err, Error::Timeout(Timeout::Attempt(d)) if d == Duration::from_millis(200)),
+            "{err:?}"
+        );
+        assert!(err.is_timeout());
+    }
 }
 
 #[tokio::test]
 async fn a_timed_out_read_is_retried_but_a_timed_out_create_is_not() {
-    let server = TestServer::start(vec![Reply::Hang, Reply::Hang, Reply::Hang, Reply::Hang]).await;
-    let client = client_for(&server)
-        .attempt_timeout(Duration::from_millis(100))
-        .build()
-        .unwrap();
-    let err = client.send(GetThing::new("1")).await.unwrap_err();
-    assert!(
-        matches!(err, Error::RetriesExhausted { attempts: 3, .. }),
-        "{err:?}"
-    );
-    assert!(err.is_timeout());
-    assert_eq!(server.count(), 3);
+    for &leaf in LEAVES {
+        eprintln!("leaf: {leaf:?}");
+        let server =
+            TestServer::start(vec![Reply::Hang, Reply::Hang, Reply::Hang, Reply::Hang]).await;
+        let client = client_for(&server)
+            .leaf(leaf)
+            .attempt_timeout(Duration::from_millis(100))
+            .build()
+            .unwrap();
+        let err = client.send(GetThing::new("1")).await.unwrap_err();
+        assert!(
+            matches!(err, Error::RetriesExhausted { attempts: 3, .. }),
+            "{err:?}"
+        );
+        assert!(err.is_timeout());
+        assert_eq!(server.count(), 3);
 
-    let err = client.send(CreateThing::new("web")).await.unwrap_err();
-    assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
-    assert!(err.is_timeout());
-    assert_eq!(server.count(), 4, "the create was sent once");
+        let err = client.send(CreateThing::new("web")).await.unwrap_err();
+        assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
+        assert!(err.is_timeout());
+        assert_eq!(server.count(), 4, "the create was sent once");
+    }
 }
 
 #[tokio::test]
@@ -79,56 +88,60 @@ async fn back_off_never_sleeps_past_the_deadline() {
 
 #[tokio::test]
 async fn the_connect_timeout_bounds_a_connect_that_hangs() {
-    use socket2::{Domain, Socket, Type};
-    // A loopback listener whose accept queue is full: the kernel drops further
-    // SYNs, so a new connect hangs instead of being refused.
-    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
-    socket
-        .bind(
-            &"127.0.0.1:0"
-                .parse::<std::net::SocketAddr>()
-                .unwrap()
-                .into(),
-        )
-        .unwrap();
-    socket.listen(0).unwrap();
-    let addr = socket.local_addr().unwrap().as_socket().unwrap();
-    let mut fillers = Vec::new();
-    for _ in 0..4 {
-        let filler = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
-        filler.set_nonblocking(true).unwrap();
-        let _ = filler.connect(&addr.into());
-        fillers.push(filler);
-    }
+    for &leaf in LEAVES {
+        eprintln!("leaf: {leaf:?}");
+        use socket2::{Domain, Socket, Type};
+        // A loopback listener whose accept queue is full: the kernel drops further
+        // SYNs, so a new connect hangs instead of being refused.
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        socket
+            .bind(
+                &"127.0.0.1:0"
+                    .parse::<std::net::SocketAddr>()
+                    .unwrap()
+                    .into(),
+            )
+            .unwrap();
+        socket.listen(0).unwrap();
+        let addr = socket.local_addr().unwrap().as_socket().unwrap();
+        let mut fillers = Vec::new();
+        for _ in 0..4 {
+            let filler = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+            filler.set_nonblocking(true).unwrap();
+            let _ = filler.connect(&addr.into());
+            fillers.push(filler);
+        }
 
-    let client = mgc::Client::builder()
-        .api_key("k")
-        .base_url(format!("http://{addr}/br-se1"))
-        .connect_timeout(Duration::from_millis(300))
-        .attempt_timeout(Duration::from_secs(20))
-        .max_attempts(1)
-        .build()
-        .unwrap();
-    let started = Instant::now();
-    let err = client.send(GetThing::new("1")).await.unwrap_err();
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "took {:?}",
-        started.elapsed()
-    );
-    assert!(
-        matches!(
-            err,
-            Error::Transport {
-                kind: mgc::TransportKind::Connect,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    // The cause, not only "error sending request".
-    assert!(err.to_string().contains("timed out"), "{err}");
-    drop(fillers);
+        let client = mgc::Client::builder()
+            .leaf(leaf)
+            .api_key("k")
+            .base_url(format!("http://{addr}/br-se1"))
+            .connect_timeout(Duration::from_millis(300))
+            .attempt_timeout(Duration::from_secs(20))
+            .max_attempts(1)
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        let err = client.send(GetThing::new("1")).await.unwrap_err();
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "took {:?}",
+            started.elapsed()
+        );
+        assert!(
+            matches!(
+                err,
+                Error::Transport {
+                    kind: mgc::TransportKind::Connect,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        // The cause, not only "error sending request".
+        assert!(err.to_string().contains("timed out"), "{err}");
+        drop(fillers);
+    }
 }
 
 #[tokio::test]

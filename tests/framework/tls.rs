@@ -1,6 +1,7 @@
 //! TLS: rustls only; an untrusted certificate fails with a TLS error; a configured
 //! root makes the same server trusted.
 
+use crate::support::LEAVES;
 use mgc::{Error, TransportKind};
 
 use crate::things::PokeThing;
@@ -11,39 +12,44 @@ use tls_server::tls_server;
 
 #[tokio::test]
 async fn an_untrusted_certificate_is_a_tls_error_and_a_custom_root_trusts_it() {
-    let (url, pem, task) = tls_server().await;
+    for &leaf in LEAVES {
+        eprintln!("leaf: {leaf:?}");
+        let (url, pem, task) = tls_server().await;
 
-    let strict = mgc::Client::builder()
-        .api_key("k")
-        .base_url(&url)
-        .build()
-        .unwrap();
-    match strict.send(PokeThing::new("1")).await {
-        Err(Error::RetriesExhausted { last, .. }) => {
-            panic!("a TLS failure must not be retried: {last:?}")
+        let strict = mgc::Client::builder()
+            .leaf(leaf)
+            .api_key("k")
+            .base_url(&url)
+            .build()
+            .unwrap();
+        match strict.send(PokeThing::new("1")).await {
+            Err(Error::RetriesExhausted { last, .. }) => {
+                panic!("a TLS failure must not be retried: {last:?}")
+            }
+            Err(err @ Error::Transport { .. }) => {
+                assert!(matches!(
+                    err,
+                    Error::Transport {
+                        kind: TransportKind::Tls,
+                        ..
+                    }
+                ));
+                // The cause, not only "error sending request".
+                assert!(err.to_string().contains("certificate"), "{err}");
+            }
+            other => panic!("expected a TLS error, got {other:?}"),
         }
-        Err(err @ Error::Transport { .. }) => {
-            assert!(matches!(
-                err,
-                Error::Transport {
-                    kind: TransportKind::Tls,
-                    ..
-                }
-            ));
-            // The cause, not only "error sending request".
-            assert!(err.to_string().contains("certificate"), "{err}");
-        }
-        other => panic!("expected a TLS error, got {other:?}"),
+
+        let trusting = mgc::Client::builder()
+            .leaf(leaf)
+            .api_key("k")
+            .base_url(&url)
+            .add_root_certificate_pem(pem)
+            .build()
+            .unwrap();
+        trusting.send(PokeThing::new("1")).await.unwrap();
+        task.abort();
     }
-
-    let trusting = mgc::Client::builder()
-        .api_key("k")
-        .base_url(&url)
-        .add_root_certificate_pem(pem)
-        .build()
-        .unwrap();
-    trusting.send(PokeThing::new("1")).await.unwrap();
-    task.abort();
 }
 
 #[test]

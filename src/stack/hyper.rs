@@ -1,0 +1,229 @@
+//! The hyper leaf (feature `hyper`): hyper-util's pooled client with hyper-rustls,
+//! under the same stack as the reqwest leaf.
+//!
+//! reqwest is built on these same crates; using them directly takes away a layer
+//! of request conversion and gives us the connector, which is where a hard cap on
+//! open connections can live: every connection holds a slot (a semaphore permit)
+//! for as long as it is open, so the pool can never hold more than the cap, not
+//! even for the connects hyper finishes in the background after a request was
+//! served by a connection freed meanwhile.
+
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::Uri;
+use http_body_util::{BodyExt as _, Full};
+use hyper::rt::{Read, ReadBufCursor, Write};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tower::Service;
+
+use crate::error::{BoxError, Error, TransportKind};
+use crate::stack::transport::CappedBody;
+
+type Pooled = Client<HttpsConnector<Slots<HttpConnector>>, Full<Bytes>>;
+
+/// Sends `http::Request<Bytes>` over hyper and reads the whole response body under
+/// a size cap, like [`ReqwestTransport`](super::transport::ReqwestTransport).
+#[derive(Clone, Debug)]
+pub struct HyperTransport {
+    client: Pooled,
+    body_limit: usize,
+}
+
+/// How the hyper leaf is set up.
+pub(crate) struct HyperOptions {
+    pub tls: rustls::ClientConfig,
+    pub connect_timeout: Duration,
+    pub pool_idle_timeout: Duration,
+    pub max_connections: usize,
+    pub body_limit: usize,
+}
+
+impl HyperTransport {
+    pub(crate) fn new(options: HyperOptions) -> Self {
+        let mut http = HttpConnector::new();
+        // `https://` is handled by the TLS connector around this one.
+        http.enforce_http(false);
+        http.set_connect_timeout(Some(options.connect_timeout));
+        http.set_nodelay(true);
+        let slots = Slots {
+            inner: http,
+            slots: Arc::new(Semaphore::new(options.max_connections)),
+        };
+        let connector = HttpsConnector::from((slots, Arc::new(options.tls)));
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(options.pool_idle_timeout)
+            // Without a timer, idle connections are only reaped when a request
+            // checks the pool out, and would keep their slots meanwhile.
+            .pool_timer(TokioTimer::new())
+            .timer(TokioTimer::new())
+            .build(connector);
+        HyperTransport {
+            client,
+            body_limit: options.body_limit,
+        }
+    }
+}
+
+impl Service<http::Request<Bytes>> for HyperTransport {
+    type Response = http::Response<Bytes>;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<http::Response<Bytes>, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
+        let response = self.client.request(request.map(Full::new));
+        let limit = self.body_limit;
+        Box::pin(async move {
+            let response = response.await.map_err(Error::from_hyper)?;
+            let (parts, mut incoming) = response.into_parts();
+            let announced = parts
+                .headers
+                .get(http::header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok());
+            CappedBody::check_announced(limit, announced)?;
+            let mut body = CappedBody::new(limit);
+            while let Some(frame) = incoming.frame().await {
+                let frame = frame.map_err(|e| Error::Transport {
+                    kind: TransportKind::Io,
+                    source: Box::new(e),
+                })?;
+                if let Ok(data) = frame.into_data() {
+                    body.push(data)?;
+                }
+            }
+            Ok(http::Response::from_parts(parts, body.finish()))
+        })
+    }
+}
+
+/// A connector that gives each connection a slot, held until the connection is
+/// dropped: a connect beyond the cap waits for a connection to close.
+#[derive(Clone, Debug)]
+struct Slots<C> {
+    inner: C,
+    slots: Arc<Semaphore>,
+}
+
+impl<C> Service<Uri> for Slots<C>
+where
+    C: Service<Uri> + Clone + Send + 'static,
+    C::Future: Send,
+    C::Error: Into<BoxError>,
+{
+    type Response = Slotted<C::Response>;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(cx).map_err(Into::into)
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        // The ready service goes into the future; a fresh clone stays for the next.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let slots = self.slots.clone();
+        Box::pin(async move {
+            let slot = slots
+                .acquire_owned()
+                .await
+                .map_err(|_| io::Error::other("the connection slots were closed"))?;
+            let io = inner.call(uri).await.map_err(Into::into)?;
+            Ok(Slotted { io, _slot: slot })
+        })
+    }
+}
+
+/// A connection and the slot it holds.
+#[derive(Debug)]
+struct Slotted<T> {
+    io: T,
+    _slot: OwnedSemaphorePermit,
+}
+
+impl<T: Read + Unpin> Read for Slotted<T> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
+    }
+}
+
+impl<T: Write + Unpin> Write for Slotted<T> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().io).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().io).poll_write_vectored(cx, bufs)
+    }
+}
+
+impl<T: Connection> Connection for Slotted<T> {
+    fn connected(&self) -> Connected {
+        self.io.connected()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_util::FutureExt as _;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_connect_beyond_the_cap_waits_until_a_connection_closes() {
+        let inner = tower::service_fn(|_: Uri| async { Ok::<_, io::Error>("a connection") });
+        let mut slots = Slots {
+            inner,
+            slots: Arc::new(Semaphore::new(2)),
+        };
+        let uri = Uri::from_static("http://127.0.0.1/");
+        let first = slots.call(uri.clone()).await.unwrap();
+        let _second = slots.call(uri.clone()).await.unwrap();
+        let mut third = slots.call(uri);
+        assert!(
+            (&mut third).now_or_never().is_none(),
+            "a third connection opened with two slots"
+        );
+        drop(first);
+        let third = third.now_or_never().expect("a freed slot is taken at once");
+        assert_eq!(third.unwrap().io, "a connection");
+    }
+}
