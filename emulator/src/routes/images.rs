@@ -81,7 +81,7 @@ fn custom_json(c: &CustomImage) -> Value {
 }
 
 pub(crate) async fn list(ctx: Ctx) -> ApiResult {
-    let params = ListParams::from_query(&ctx.query, 50, i64::from(i32::MAX), DEFAULT_SORT)?;
+    let params = ListParams::from_query(&ctx.query, ctx.strict, 50, i64::from(i32::MAX), DEFAULT_SORT)?;
     let name = ctx.query.get("name");
     let zone = ctx.query.get("availability-zone");
     let w = ctx.world();
@@ -95,7 +95,7 @@ pub(crate) async fn list(ctx: Ctx) -> ApiResult {
 }
 
 pub(crate) async fn list_custom(ctx: Ctx) -> ApiResult {
-    let params = ListParams::from_query(&ctx.query, 50, i64::from(i32::MAX), DEFAULT_SORT)?;
+    let params = ListParams::from_query(&ctx.query, ctx.strict, 50, i64::from(i32::MAX), DEFAULT_SORT)?;
     let name = ctx.query.get("name");
     let w = ctx.world();
     let items = w.regions[ctx.region]
@@ -107,7 +107,7 @@ pub(crate) async fn list_custom(ctx: Ctx) -> ApiResult {
 }
 
 pub(crate) async fn create_custom(ctx: Ctx, body: Bytes) -> ApiResult {
-    let req: CreateRequest = parse_body(&body)?;
+    let req: CreateRequest = parse_body(&body, ctx.strict)?;
     check_len("name", &req.name, 1, 255)?;
     check_len("url", &req.url, 1, 2048)?;
     check_enum("platform", &req.platform, &["linux", "windows"])?;
@@ -155,7 +155,7 @@ pub(crate) async fn get_custom(ctx: Ctx) -> ApiResult {
 }
 
 pub(crate) async fn patch_custom(ctx: Ctx, body: Bytes) -> ApiResult {
-    let req: PatchRequest = parse_body(&body)?;
+    let req: PatchRequest = parse_body(&body, ctx.strict)?;
     let requirements = req
         .requirements
         .as_ref()

@@ -9,7 +9,7 @@ use crate::wire::{ApiResult, ListParams, list_answer};
 /// Filter the catalogue by `name` and `availability-zone`, and answer one page
 /// under `key`, rendering each item with `render`.
 fn list_of(ctx: &Ctx, key: &str, render: fn(&MachineType) -> Value) -> ApiResult {
-    let params = ListParams::from_query(&ctx.query, 200, 1000, "created_at:asc")?;
+    let params = ListParams::from_query(&ctx.query, ctx.strict, 200, 1000, "created_at:asc")?;
     let name = ctx.query.get("name");
     let zone = ctx.query.get("availability-zone");
     let w = ctx.world();
