@@ -460,7 +460,7 @@ pub(crate) fn parse_body<T: DeserializeOwned>(bytes: &[u8], strict: bool) -> Res
     // Syntax first, so that a body that is not JSON is a 400 whatever `T` is.
     let value: Value = serde_json::from_slice(bytes).map_err(|e| not_json(&e))?;
     let mut unknown = Vec::new();
-    let mut note = |path: serde_ignored::Path<'_>| unknown.push(path.to_string());
+    let mut note = |path: serde_ignored::Path<'_>| unknown.push(dotted(&path));
     let de = serde_ignored::Deserializer::new(&value, &mut note);
     let parsed = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -479,6 +479,22 @@ pub(crate) fn parse_body<T: DeserializeOwned>(bytes: &[u8], strict: bool) -> Res
         ));
     }
     Ok(parsed)
+}
+
+/// `network.interface.colour`, `labels.0`: serde_ignored's path without its
+/// `?` marks for optional values.
+fn dotted(path: &serde_ignored::Path<'_>) -> String {
+    use serde_ignored::Path;
+    let (parent, seg) = match path {
+        Path::Root => return String::new(),
+        Path::Seq { parent, index } => (*parent, index.to_string()),
+        Path::Map { parent, key } => (*parent, key.clone()),
+        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => {
+            return dotted(parent);
+        }
+    };
+    let head = dotted(parent);
+    if head.is_empty() { seg } else { format!("{head}.{seg}") }
 }
 
 /// Check a string's length (in characters) against `min..=max`.

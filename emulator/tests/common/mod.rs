@@ -142,6 +142,19 @@ impl Api {
         body: Option<Vec<u8>>,
         extra_headers: &[(&str, &str)],
     ) -> Resp {
+        self.send_typed(method, path, body, extra_headers, Some("application/json"))
+            .await
+    }
+
+    /// [`send`](Self::send) with the body's content type chosen (`None`: no header).
+    pub async fn send_typed(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        extra_headers: &[(&str, &str)],
+        content_type: Option<&str>,
+    ) -> Resp {
         let mut req = self
             .http
             .request(method.clone(), format!("{}{path}", self.base));
@@ -152,7 +165,10 @@ impl Api {
             req = req.header(*k, *v);
         }
         if let Some(body) = body {
-            req = req.header("content-type", "application/json").body(body);
+            if let Some(ct) = content_type {
+                req = req.header("content-type", ct);
+            }
+            req = req.body(body);
         }
         let resp = req.send().await.expect("request failed");
         let status = resp.status().as_u16();
