@@ -313,18 +313,7 @@ pub(crate) fn list_answer<T: Listable>(
     items: Vec<&T>,
     render: impl Fn(&T) -> Value,
 ) -> ApiResult {
-    if params.strict
-        && let Some((field, _)) = params.sort.iter().find(|(f, _)| !T::SORT_FIELDS.contains(&f.as_str()))
-    {
-        return Err(ApiError::violation(
-            "query._sort",
-            "sort_field",
-            format!(
-                "query._sort: '{field}' is not a field of {key}; sort by one of {}",
-                T::SORT_FIELDS.join(", ")
-            ),
-        ));
-    }
+    params.check_sort(key, T::SORT_FIELDS)?;
     let (page, meta) = params.page(items);
     let rendered: Vec<Value> = page.into_iter().map(render).collect();
     let mut body = serde_json::Map::new();
@@ -383,6 +372,21 @@ impl ListParams {
             sort,
             strict,
         })
+    }
+
+    /// Strict: every `_sort` field must be one of `fields` (for the list under `key`).
+    pub(crate) fn check_sort(&self, key: &str, fields: &[&str]) -> Result<(), ApiError> {
+        match self.sort.iter().find(|(f, _)| !fields.contains(&f.as_str())) {
+            Some((field, _)) if self.strict => Err(ApiError::violation(
+                "query._sort",
+                "sort_field",
+                format!(
+                    "query._sort: '{field}' is not a field of {key}; sort by one of {}",
+                    fields.join(", ")
+                ),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Sort `items`, cut the page, and return it with `meta`.

@@ -26,6 +26,13 @@ pub(crate) async fn list(ctx: Ctx) -> ApiResult {
     list_of(&ctx, "machine_types", MachineType::to_json)
 }
 
+/// Instance types are machine types without a `sku`.
+const INSTANCE_TYPE_SORT: &[&str] = &[
+    "id", "name", "vcpus", "ram", "disk", "gpu", "status", "created_at",
+];
+
 pub(crate) async fn list_instance_types(ctx: Ctx) -> ApiResult {
+    ListParams::from_query(&ctx.query, ctx.strict, 200, 1000, "created_at:asc")?
+        .check_sort("instance_types", INSTANCE_TYPE_SORT)?;
     list_of(&ctx, "instance_types", MachineType::to_instance_type_json)
 }
