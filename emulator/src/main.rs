@@ -101,6 +101,15 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> 
     Ok(Some(o))
 }
 
+/// Print a status line; a closed stdout (a parent that stopped reading) must
+/// not bring the server down, so write errors are ignored.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 fn main() -> ExitCode {
     let opts = match parse(std::env::args().skip(1)) {
         Ok(Some(o)) => o,
@@ -148,20 +157,20 @@ async fn run(o: Options) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!(
+    say!(
         "mgc-emulator listening on {} (regions: br-se1, br-ne1, br-mgl1 -> /br-se-1)",
         emu.url()
     );
-    println!(
+    say!(
         "  {} mode; e.g. curl -H 'X-API-Key: any' {}/compute/v1/machine-types",
         if emu.is_strict() { "strict" } else { "lenient" },
         emu.region_url("br-se1")
     );
-    println!("  control API: {}/_emulator (faults, requests, reset)", emu.url());
+    say!("  control API: {}/_emulator (faults, requests, reset)", emu.url());
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("mgc-emulator: cannot wait for Ctrl-C: {e}");
     }
-    println!(
+    say!(
         "mgc-emulator: shutting down after {} requests",
         emu.request_count()
     );
