@@ -246,3 +246,37 @@ async fn list_images_by_label_is_in_the_spec() {
         .await
         .unwrap();
 }
+
+/// The root README's example, as written, on the strict emulator (its
+/// machine type `BV1-1-40` is in the emulator's catalogue).
+#[tokio::test]
+async fn the_readme_example_runs_on_the_emulator() {
+    use futures_util::TryStreamExt as _;
+    let (_emulator, client) = instant().await;
+    let id = client
+        .send(
+            CreateInstance::new(
+                "web-1",
+                IdOrName::name("BV1-1-40"),
+                IdOrName::name("cloud-ubuntu-24.04 LTS"),
+            )
+            .ssh_key_name("deploy"),
+        )
+        .await
+        .unwrap()
+        .id;
+    let instance = client
+        .wait(InstanceRunning::new(&id))
+        .interval(POLL, POLL)
+        .await
+        .unwrap();
+    let machine_type = instance.machine_type.and_then(|m| m.name);
+    assert_eq!(machine_type.as_deref(), Some("BV1-1-40"));
+    let mut web = std::pin::pin!(client.paginate(ListInstances::new().name("web-1")));
+    let mut stopped = 0;
+    while let Some(vm) = web.try_next().await.unwrap() {
+        client.send(StopInstance::new(&vm.id)).await.unwrap();
+        stopped += 1;
+    }
+    assert_eq!(stopped, 1);
+}
