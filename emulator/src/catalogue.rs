@@ -72,7 +72,17 @@ impl MachineType {
 }
 
 impl Listable for MachineType {
-    const SORT_FIELDS: &'static [&'static str] = &["id", "name", "vcpus", "ram", "disk", "gpu", "status", "sku", "created_at"];
+    const SORT_FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "vcpus",
+        "ram",
+        "disk",
+        "gpu",
+        "status",
+        "sku",
+        "created_at",
+    ];
     fn seq(&self) -> u64 {
         self.seq
     }
@@ -129,7 +139,16 @@ impl Image {
 }
 
 impl Listable for Image {
-    const SORT_FIELDS: &'static [&'static str] = &["id", "name", "status", "version", "platform", "release_at", "end_standard_support_at", "end_life_at"];
+    const SORT_FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "status",
+        "version",
+        "platform",
+        "release_at",
+        "end_standard_support_at",
+        "end_life_at",
+    ];
     fn seq(&self) -> u64 {
         self.seq
     }

@@ -37,11 +37,22 @@ pub struct Operation {
 const LIST: &[&str] = &["_limit", "_offset", "_sort", "name"];
 const LIST_AZ: &[&str] = &["_limit", "_offset", "_sort", "name", "availability-zone"];
 const LIST_EXPAND: &[&str] = &["_limit", "_offset", "_sort", "name", "expand"];
-const INSTANCE_EXPAND: &[&str] = &["image", "machine-type", "machine-types", "network", "labels"];
+const INSTANCE_EXPAND: &[&str] = &[
+    "image",
+    "machine-type",
+    "machine-types",
+    "network",
+    "labels",
+];
 const SNAPSHOT_EXPAND: &[&str] = &["image", "machine-type"];
 const API_VERSION: &[&str] = &["x-api-version"];
 
-const fn op(name: &'static str, method: &'static str, path: &'static str, success: u16) -> Operation {
+const fn op(
+    name: &'static str,
+    method: &'static str,
+    path: &'static str,
+    success: u16,
+) -> Operation {
     Operation {
         name,
         method,
@@ -89,10 +100,21 @@ const OPERATIONS: &[Operation] = &[
     op("list_custom_images", "GET", "/v1/images/custom", 200).query(LIST),
     op("create_custom_image", "POST", "/v1/images/custom", 202).body(),
     op("get_custom_image", "GET", "/v1/images/custom/{id}", 200),
-    op("update_custom_image", "PATCH", "/v1/images/custom/{id}", 204)
-        .uuid()
-        .body(),
-    op("delete_custom_image", "DELETE", "/v1/images/custom/{id}", 204).uuid(),
+    op(
+        "update_custom_image",
+        "PATCH",
+        "/v1/images/custom/{id}",
+        204,
+    )
+    .uuid()
+    .body(),
+    op(
+        "delete_custom_image",
+        "DELETE",
+        "/v1/images/custom/{id}",
+        204,
+    )
+    .uuid(),
     op("list_instance_types", "GET", "/v1/instance-types", 200).query(LIST_AZ),
     op("list_machine_types", "GET", "/v1/machine-types", 200).query(LIST_AZ),
     op("list_instances", "GET", "/v1/instances", 200)
@@ -143,7 +165,13 @@ const OPERATIONS: &[Operation] = &[
         .body(),
     op("start_instance", "POST", "/v1/instances/{id}/start", 204).uuid(),
     op("stop_instance", "POST", "/v1/instances/{id}/stop", 204).uuid(),
-    op("suspend_instance", "POST", "/v1/instances/{id}/suspend", 204).uuid(),
+    op(
+        "suspend_instance",
+        "POST",
+        "/v1/instances/{id}/suspend",
+        204,
+    )
+    .uuid(),
     op("list_snapshots", "GET", "/v1/snapshots", 200)
         .query(LIST_EXPAND)
         .expand(SNAPSHOT_EXPAND),

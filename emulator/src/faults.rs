@@ -269,8 +269,14 @@ mod tests {
         f.fail_next(2, 503);
         f.drop_next(1);
         assert_eq!(f.pending(), 3);
-        assert!(matches!(f.take(None).0, Some(Fault::Fail { status: 503, .. })));
-        assert!(matches!(f.take(None).0, Some(Fault::Fail { status: 503, .. })));
+        assert!(matches!(
+            f.take(None).0,
+            Some(Fault::Fail { status: 503, .. })
+        ));
+        assert!(matches!(
+            f.take(None).0,
+            Some(Fault::Fail { status: 503, .. })
+        ));
         assert_eq!(f.take(None).0, Some(Fault::Drop));
         assert_eq!(f.take(None).0, None);
     }
@@ -290,7 +296,9 @@ mod tests {
         let draw = |seed| {
             let f = Faults::new(seed);
             f.error_rate(0.5, 500);
-            (0..64).map(|_| f.take(None).0.is_some()).collect::<Vec<_>>()
+            (0..64)
+                .map(|_| f.take(None).0.is_some())
+                .collect::<Vec<_>>()
         };
         assert_eq!(draw(7), draw(7));
         let hits = draw(7).iter().filter(|x| **x).count();

@@ -166,7 +166,10 @@ async fn run(o: Options) -> ExitCode {
         if emu.is_strict() { "strict" } else { "lenient" },
         emu.region_url("br-se1")
     );
-    say!("  control API: {}/_emulator (faults, requests, reset)", emu.url());
+    say!(
+        "  control API: {}/_emulator (faults, requests, reset)",
+        emu.url()
+    );
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("mgc-emulator: cannot wait for Ctrl-C: {e}");
     }

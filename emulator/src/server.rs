@@ -106,7 +106,13 @@ pub(crate) async fn cut_body(
         .headers
         .insert(header::CONTENT_LENGTH, HeaderValue::from(declared));
     let body = CutBody {
-        chunk: Some(full.slice(..after_bytes.unwrap_or(full.len() / 2).min(full.len().saturating_sub(1)))),
+        chunk: Some(
+            full.slice(
+                ..after_bytes
+                    .unwrap_or(full.len() / 2)
+                    .min(full.len().saturating_sub(1)),
+            ),
+        ),
         kill,
         armed: false,
         declared: declared as u64,

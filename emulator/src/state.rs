@@ -168,7 +168,17 @@ impl Instance {
 }
 
 impl Listable for Instance {
-    const SORT_FIELDS: &'static [&'static str] = &["id", "name", "status", "state", "user_data", "created_at", "updated_at", "ssh_key_name", "availability_zone"];
+    const SORT_FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "status",
+        "state",
+        "user_data",
+        "created_at",
+        "updated_at",
+        "ssh_key_name",
+        "availability_zone",
+    ];
     fn seq(&self) -> u64 {
         self.seq
     }
@@ -207,7 +217,15 @@ pub(crate) struct Snapshot {
 }
 
 impl Listable for Snapshot {
-    const SORT_FIELDS: &'static [&'static str] = &["id", "name", "status", "state", "created_at", "updated_at", "size"];
+    const SORT_FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "status",
+        "state",
+        "created_at",
+        "updated_at",
+        "size",
+    ];
     fn seq(&self) -> u64 {
         self.seq
     }
@@ -246,7 +264,16 @@ pub(crate) struct CustomImage {
 }
 
 impl Listable for CustomImage {
-    const SORT_FIELDS: &'static [&'static str] = &["id", "name", "status", "description", "version", "platform", "license", "end_life_at"];
+    const SORT_FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "status",
+        "description",
+        "version",
+        "platform",
+        "license",
+        "end_life_at",
+    ];
     fn seq(&self) -> u64 {
         self.seq
     }

@@ -376,7 +376,11 @@ impl ListParams {
 
     /// Strict: every `_sort` field must be one of `fields` (for the list under `key`).
     pub(crate) fn check_sort(&self, key: &str, fields: &[&str]) -> Result<(), ApiError> {
-        match self.sort.iter().find(|(f, _)| !fields.contains(&f.as_str())) {
+        match self
+            .sort
+            .iter()
+            .find(|(f, _)| !fields.contains(&f.as_str()))
+        {
             Some((field, _)) if self.strict => Err(ApiError::violation(
                 "query._sort",
                 "sort_field",
@@ -493,12 +497,18 @@ fn dotted(path: &serde_ignored::Path<'_>) -> String {
         Path::Root => return String::new(),
         Path::Seq { parent, index } => (*parent, index.to_string()),
         Path::Map { parent, key } => (*parent, key.clone()),
-        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => {
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => {
             return dotted(parent);
         }
     };
     let head = dotted(parent);
-    if head.is_empty() { seg } else { format!("{head}.{seg}") }
+    if head.is_empty() {
+        seg
+    } else {
+        format!("{head}.{seg}")
+    }
 }
 
 /// Check a string's length (in characters) against `min..=max`.

@@ -21,7 +21,9 @@ fn listed_values(description: &str) -> BTreeSet<String> {
     let Some(start) = description.find('[') else {
         return BTreeSet::new();
     };
-    let end = description[start..].find(']').map_or(description.len(), |e| start + e);
+    let end = description[start..]
+        .find(']')
+        .map_or(description.len(), |e| start + e);
     description[start + 1..end]
         .split(',')
         .map(|v| v.trim().trim_matches('\'').to_string())
@@ -56,14 +58,20 @@ fn the_operation_table_is_the_specs() {
                         .map(|p| p["name"].as_str().unwrap()),
                 )
             };
-            assert_eq!(names(ours.query.iter().copied()), of("query", false), "{at}: query");
+            assert_eq!(
+                names(ours.query.iter().copied()),
+                of("query", false),
+                "{at}: query"
+            );
             assert_eq!(
                 names(ours.required_query.iter().copied()),
                 of("query", true),
                 "{at}: required query"
             );
-            let headers: BTreeSet<String> =
-                of("header", true).iter().map(|h| h.to_lowercase()).collect();
+            let headers: BTreeSet<String> = of("header", true)
+                .iter()
+                .map(|h| h.to_lowercase())
+                .collect();
             assert_eq!(
                 names(ours.required_headers.iter().copied()),
                 headers,
@@ -79,7 +87,11 @@ fn the_operation_table_is_the_specs() {
                 .find(|p| p["name"] == "expand")
                 .map(|p| listed_values(p["schema"]["description"].as_str().unwrap_or("")))
                 .unwrap_or_default();
-            assert_eq!(names(ours.expand.iter().copied()), expand, "{at}: expand values");
+            assert_eq!(
+                names(ours.expand.iter().copied()),
+                expand,
+                "{at}: expand values"
+            );
             let success = op["responses"]
                 .as_object()
                 .unwrap()
@@ -91,7 +103,11 @@ fn the_operation_table_is_the_specs() {
             assert_eq!(ours.success, success, "{at}: success status");
         }
     }
-    assert_eq!(seen, operations().len(), "the spec and the table have the same operations");
+    assert_eq!(
+        seen,
+        operations().len(),
+        "the spec and the table have the same operations"
+    );
 }
 
 /// Each list's sortable fields are the item's scalar fields in the spec, plus
@@ -114,9 +130,12 @@ async fn sortable_fields_are_the_specs_scalar_fields() {
             Some(alts) => alts.iter().map(|a| &a["type"]).collect(),
             None => vec![&v["type"]],
         };
-        types
-            .iter()
-            .all(|t| matches!(t.as_str(), Some("string" | "integer" | "number" | "boolean")))
+        types.iter().all(|t| {
+            matches!(
+                t.as_str(),
+                Some("string" | "integer" | "number" | "boolean")
+            )
+        })
     };
     for op in operations().iter().filter(|o| o.query.contains(&"_sort")) {
         let spec_op = spec.operation(op.method, op.path).unwrap();

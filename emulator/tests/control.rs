@@ -20,12 +20,16 @@ async fn control(emu: &Emulator, method: Method, path: &str, body: Option<Value>
     let text = resp.text().await.unwrap();
     let body: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
     if status >= 400 {
-        check_error_shape(method.as_str(), path, &common::Resp {
-            status,
-            headers: Default::default(),
-            body: body.clone(),
-            text,
-        });
+        check_error_shape(
+            method.as_str(),
+            path,
+            &common::Resp {
+                status,
+                headers: Default::default(),
+                body: body.clone(),
+                text,
+            },
+        );
     }
     (status, body)
 }
@@ -49,23 +53,47 @@ async fn total_instances(api: &Api) -> u64 {
 async fn fail_applies_to_its_operation_only_with_the_retry_after_asked_for() {
     let emu = Emulator::start().await;
     let api = Api::new(&emu, "br-se1");
-    queue(&emu, json!({ "operation": "list_images", "fault": "fail", "status": 503, "retry_after": 7 })).await;
-    queue(&emu, json!({ "operation": "list_images", "fault": "fail", "status": 503 })).await;
-    queue(&emu, json!({ "operation": "list_images", "fault": "fail", "status": 503, "retry_after": null })).await;
-    queue(&emu, json!({ "operation": "list_images", "fault": "fail", "status": 418, "times": 2 })).await;
+    queue(
+        &emu,
+        json!({ "operation": "list_images", "fault": "fail", "status": 503, "retry_after": 7 }),
+    )
+    .await;
+    queue(
+        &emu,
+        json!({ "operation": "list_images", "fault": "fail", "status": 503 }),
+    )
+    .await;
+    queue(
+        &emu,
+        json!({ "operation": "list_images", "fault": "fail", "status": 503, "retry_after": null }),
+    )
+    .await;
+    queue(
+        &emu,
+        json!({ "operation": "list_images", "fault": "fail", "status": 418, "times": 2 }),
+    )
+    .await;
     // Other operations pass untouched.
     api.get("/v1/machine-types").await.expect(200);
     let r = api.get("/v1/images").await;
     assert_eq!((r.status, r.header("retry-after")), (503, Some("7")));
     let r = api.get("/v1/images").await;
-    assert_eq!((r.status, r.header("retry-after")), (503, Some("1")), "the default");
+    assert_eq!(
+        (r.status, r.header("retry-after")),
+        (503, Some("1")),
+        "the default"
+    );
     // Explicitly none (the harness checks every other 503 for Retry-After).
-    let raw = raw_exchange(&emu, &common::raw_get("/br-se1/compute/v1/images")).await.unwrap();
+    let raw = raw_exchange(&emu, &common::raw_get("/br-se1/compute/v1/images"))
+        .await
+        .unwrap();
     let raw = String::from_utf8_lossy(&raw).to_ascii_lowercase();
     assert!(raw.starts_with("http/1.1 503"), "{raw}");
     assert!(!raw.contains("retry-after"), "{raw}");
     for _ in 0..2 {
-        api.get("/v1/images").await.expect_error(418, "injected_fault");
+        api.get("/v1/images")
+            .await
+            .expect_error(418, "injected_fault");
     }
     api.get("/v1/images").await.expect(200);
     assert_eq!(emu.faults().pending(), 0);
@@ -83,15 +111,27 @@ async fn drop_acts_not_and_act_then_drop_acts_once() {
             .body(create_body(name).to_string())
             .send()
     };
-    queue(&emu, json!({ "operation": "create_instance", "fault": "drop" })).await;
+    queue(
+        &emu,
+        json!({ "operation": "create_instance", "fault": "drop" }),
+    )
+    .await;
     assert!(create("dropped").await.is_err(), "no answer");
     assert_eq!(total_instances(&api).await, 0, "nothing was done");
 
-    queue(&emu, json!({ "operation": "create_instance", "fault": "act_then_drop" })).await;
+    queue(
+        &emu,
+        json!({ "operation": "create_instance", "fault": "act_then_drop" }),
+    )
+    .await;
     assert!(create("trap").await.is_err(), "no answer");
     assert_eq!(total_instances(&api).await, 1, "but it was done");
 
-    queue(&emu, json!({ "operation": "create_instance", "fault": "act_then_fail", "status": 500 })).await;
+    queue(
+        &emu,
+        json!({ "operation": "create_instance", "fault": "act_then_fail", "status": 500 }),
+    )
+    .await;
     let r = api.post("/v1/instances", create_body("trap-2")).await;
     r.expect_error(500, "internal_server_error");
     assert_eq!(total_instances(&api).await, 2, "a 500 after acting");
@@ -101,11 +141,23 @@ async fn drop_acts_not_and_act_then_drop_acts_once() {
 async fn delay_answers_late_and_cut_sends_exactly_k_bytes() {
     let emu = Emulator::start().await;
     let api = Api::new(&emu, "br-se1");
-    queue(&emu, json!({ "operation": "list_machine_types", "fault": "delay", "delay_ms": 20 })).await;
+    queue(
+        &emu,
+        json!({ "operation": "list_machine_types", "fault": "delay", "delay_ms": 20 }),
+    )
+    .await;
     api.get("/v1/machine-types").await.expect(200);
-    assert_eq!(emu.faults().pending(), 0, "the delay was applied to that call");
+    assert_eq!(
+        emu.faults().pending(),
+        0,
+        "the delay was applied to that call"
+    );
 
-    queue(&emu, json!({ "operation": "list_machine_types", "fault": "cut", "after_bytes": 10 })).await;
+    queue(
+        &emu,
+        json!({ "operation": "list_machine_types", "fault": "cut", "after_bytes": 10 }),
+    )
+    .await;
     let out = raw_exchange(&emu, &common::raw_get("/br-se1/compute/v1/machine-types"))
         .await
         .unwrap();
@@ -114,7 +166,11 @@ async fn delay_answers_late_and_cut_sends_exactly_k_bytes() {
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     let declared: usize = head
         .lines()
-        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length: ").map(str::to_string))
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length: ")
+                .map(str::to_string)
+        })
         .unwrap()
         .parse()
         .unwrap();
@@ -126,7 +182,11 @@ async fn delay_answers_late_and_cut_sends_exactly_k_bytes() {
 async fn the_request_log_redacts_credentials_and_reset_starts_over() {
     let emu = Emulator::start().await;
     let api = Api::new(&emu, "br-se1");
-    let first = api.post("/v1/instances", create_body("logged")).await.expect(201).id();
+    let first = api
+        .post("/v1/instances", create_body("logged"))
+        .await
+        .expect(201)
+        .id();
     api.send(
         Method::GET,
         "/v1/instances?name=logged&_limit=5",
@@ -152,7 +212,10 @@ async fn the_request_log_redacts_credentials_and_reset_starts_over() {
     assert_eq!(log[1]["headers"]["authorization"], "[redacted]");
     assert_eq!(log[1]["body"], Value::Null);
     let text = serde_json::to_string(&log).unwrap();
-    assert!(!text.contains("secret-jwt") && !text.contains("test-key"), "{text}");
+    assert!(
+        !text.contains("secret-jwt") && !text.contains("test-key"),
+        "{text}"
+    );
     // In-process, the record keeps what was sent, for tests to check.
     assert_eq!(emu.requests()[0].header("x-api-key"), Some("test-key"));
 
@@ -165,7 +228,11 @@ async fn the_request_log_redacts_credentials_and_reset_starts_over() {
     assert_eq!(status, 200);
     assert_eq!(emu.faults().pending(), 0, "faults are gone");
     assert_eq!(total_instances(&api).await, 0, "instances are gone");
-    let again = api.post("/v1/instances", create_body("again")).await.expect(201).id();
+    let again = api
+        .post("/v1/instances", create_body("again"))
+        .await
+        .expect(201)
+        .id();
     assert_eq!(again, first, "the same seed, the same ids");
     emu.reset();
     assert_eq!(emu.request_count(), 0);
@@ -180,7 +247,10 @@ async fn the_control_api_refuses_what_it_does_not_know() {
     assert_eq!(index["operations"].as_array().unwrap().len(), 29);
     for (body, field) in [
         (json!({ "fault": "explode" }), "body.fault"),
-        (json!({ "fault": "fail", "operation": "make_coffee" }), "body.operation"),
+        (
+            json!({ "fault": "fail", "operation": "make_coffee" }),
+            "body.operation",
+        ),
         (json!({ "fault": "fail", "status": 200 }), "body.status"),
         (json!({ "fault": "delay" }), "body.delay_ms"),
         (json!({ "fault": "fail", "colour": 1 }), "body.colour"),

@@ -603,7 +603,10 @@ async fn network_interfaces_attach_and_detach() {
     api.post("/v1/instances/network-interface/detach", attach)
         .await
         .expect(204);
-    let inst = api.get(&format!("/v1/instances/{id}?expand={EXPAND_ALL}")).await.body;
+    let inst = api
+        .get(&format!("/v1/instances/{id}?expand={EXPAND_ALL}"))
+        .await
+        .body;
     assert_eq!(inst["network"]["interfaces"].as_array().unwrap().len(), 1);
     // The spec's interface here is `{id}` only: by name is refused.
     let r = api
@@ -649,9 +652,11 @@ async fn windows_password_and_init_logs() {
     ))
     .await
     .expect_error(400, "instance_not_windows");
-    api.get(&format!("/v1/instances/config/{MISSING}/first-windows-password"))
-        .await
-        .expect_error(404, "instance_not_found");
+    api.get(&format!(
+        "/v1/instances/config/{MISSING}/first-windows-password"
+    ))
+    .await
+    .expect_error(404, "instance_not_found");
     // The spec gives this id the format uuid.
     let r = api
         .get("/v1/instances/config/missing/first-windows-password")

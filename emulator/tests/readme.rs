@@ -31,7 +31,10 @@ fn steps(readme: &str) -> Vec<Step> {
     for line in readme.lines() {
         if line.trim_start().starts_with("```") {
             in_sh = !in_sh && line.trim() == "```sh";
-            assert!(pending.is_none(), "a command without `# =>` before a block ends: {pending:?}");
+            assert!(
+                pending.is_none(),
+                "a command without `# =>` before a block ends: {pending:?}"
+            );
             continue;
         }
         if !in_sh {
@@ -99,7 +102,14 @@ fn start_binary() -> (Running, String) {
 fn the_readme_parses_into_commands() {
     let steps = steps(README);
     assert!(steps.len() >= 25, "{}", steps.len());
-    for kind in ["fail", "drop", "act_then_drop", "act_then_fail", "delay", "cut"] {
+    for kind in [
+        "fail",
+        "drop",
+        "act_then_drop",
+        "act_then_fail",
+        "delay",
+        "cut",
+    ] {
         assert!(
             steps
                 .iter()
@@ -107,7 +117,11 @@ fn the_readme_parses_into_commands() {
             "the README shows the `{kind}` fault"
         );
     }
-    for path in ["/_emulator/requests", "/_emulator/reset", "/_emulator/faults"] {
+    for path in [
+        "/_emulator/requests",
+        "/_emulator/reset",
+        "/_emulator/faults",
+    ] {
         assert!(steps.iter().any(|s| s.command.contains(path)), "{path}");
     }
 }

@@ -176,10 +176,18 @@ fn the_spec_validators_catch_mismatches() {
     };
     assert_eq!(instance("completed"), Ok(()));
     assert!(instance("napping").is_err(), "not one of the statuses");
-    assert!(spec.check("POST", "/v1/instances/{id}/start", 204, &json!({})).is_err());
     assert!(
-        spec.check("GET", "/v1/images", 404, &json!({ "slug": "x", "message": "m" }))
-            .is_err(),
+        spec.check("POST", "/v1/instances/{id}/start", 204, &json!({}))
+            .is_err()
+    );
+    assert!(
+        spec.check(
+            "GET",
+            "/v1/images",
+            404,
+            &json!({ "slug": "x", "message": "m" })
+        )
+        .is_err(),
         "an error without details"
     );
 }

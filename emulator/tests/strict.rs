@@ -244,7 +244,10 @@ async fn lenient_answers_the_same_requests_with_the_specs_defaults() {
     assert!(full.body["network"]["vpc"].is_object());
     // An empty or unknown expand expands nothing (not everything).
     for q in ["expand=", "expand=bogus"] {
-        let r = api.get(&format!("/v1/instances/{id}?{q}")).await.expect(200);
+        let r = api
+            .get(&format!("/v1/instances/{id}?{q}"))
+            .await
+            .expect(200);
         assert_eq!(r.body["machine_type"], json!({ "id": SMALL_ID }), "{q}");
         assert!(r.body["network"].get("vpc").is_none(), "{q}: {}", r.text);
     }
@@ -252,7 +255,9 @@ async fn lenient_answers_the_same_requests_with_the_specs_defaults() {
     let both = api
         .post(
             "/v1/instances",
-            create_body(json!({ "name": "both", "machine_type": { "id": BV1_2_20_ID, "name": SMALL } })),
+            create_body(
+                json!({ "name": "both", "machine_type": { "id": BV1_2_20_ID, "name": SMALL } }),
+            ),
         )
         .await
         .expect(201)
@@ -280,11 +285,7 @@ async fn strict_accepts_what_the_spec_allows() {
     let emu = Emulator::start().await;
     let api = Api::new(&emu, "br-se1");
     let id = emu.seed_instances("br-se1", 1, "vm").remove(0);
-    for q in [
-        EXPAND_ALL,
-        "machine-types,labels",
-        "image&expand=network",
-    ] {
+    for q in [EXPAND_ALL, "machine-types,labels", "image&expand=network"] {
         api.get(&format!("/v1/instances/{id}?expand={q}"))
             .await
             .expect(200);
@@ -339,7 +340,10 @@ async fn strict_accepts_what_the_spec_allows() {
 /// shape is a 422 in both.
 #[tokio::test]
 async fn not_json_is_400_and_wrong_types_422_in_both_modes() {
-    for emu in [Emulator::start().await, Emulator::builder().lenient().start().await] {
+    for emu in [
+        Emulator::start().await,
+        Emulator::builder().lenient().start().await,
+    ] {
         let api = Api::new(&emu, "br-se1");
         api.send(Method::POST, "/v1/instances", Some(b"{oops".to_vec()), &[])
             .await

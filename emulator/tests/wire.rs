@@ -301,7 +301,10 @@ async fn auth_rules() {
         Method::GET,
         "/v1/instances",
         None,
-        &[("Authorization", "Bearer jwt.token"), ("x-api-version", "1.1")],
+        &[
+            ("Authorization", "Bearer jwt.token"),
+            ("x-api-version", "1.1"),
+        ],
     )
     .await
     .expect(200);

@@ -25,7 +25,12 @@ use crate::wire::{ApiError, json_response, parse_body};
 use crate::{RecordedRequest, Shared};
 
 /// Headers whose values never leave the emulator through the log.
-const CREDENTIALS: &[&str] = &["x-api-key", "authorization", "cookie", "proxy-authorization"];
+const CREDENTIALS: &[&str] = &[
+    "x-api-key",
+    "authorization",
+    "cookie",
+    "proxy-authorization",
+];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -133,7 +138,11 @@ fn queue_fault(shared: &Shared, body: &[u8]) -> Result<Value, ApiError> {
             status: status(500)?,
         },
         "delay" => Fault::Delay(Duration::from_millis(req.delay_ms.ok_or_else(|| {
-            ApiError::violation("body.delay_ms", "required", "body.delay_ms: a delay needs delay_ms")
+            ApiError::violation(
+                "body.delay_ms",
+                "required",
+                "body.delay_ms: a delay needs delay_ms",
+            )
         })?)),
         "cut" => Fault::Cut {
             after_bytes: req.after_bytes,

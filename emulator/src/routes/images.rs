@@ -81,7 +81,13 @@ fn custom_json(c: &CustomImage) -> Value {
 }
 
 pub(crate) async fn list(ctx: Ctx) -> ApiResult {
-    let params = ListParams::from_query(&ctx.query, ctx.strict, 50, i64::from(i32::MAX), DEFAULT_SORT)?;
+    let params = ListParams::from_query(
+        &ctx.query,
+        ctx.strict,
+        50,
+        i64::from(i32::MAX),
+        DEFAULT_SORT,
+    )?;
     let name = ctx.query.get("name");
     let zone = ctx.query.get("availability-zone");
     let w = ctx.world();
@@ -95,7 +101,13 @@ pub(crate) async fn list(ctx: Ctx) -> ApiResult {
 }
 
 pub(crate) async fn list_custom(ctx: Ctx) -> ApiResult {
-    let params = ListParams::from_query(&ctx.query, ctx.strict, 50, i64::from(i32::MAX), DEFAULT_SORT)?;
+    let params = ListParams::from_query(
+        &ctx.query,
+        ctx.strict,
+        50,
+        i64::from(i32::MAX),
+        DEFAULT_SORT,
+    )?;
     let name = ctx.query.get("name");
     let w = ctx.world();
     let items = w.regions[ctx.region]

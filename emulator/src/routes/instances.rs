@@ -350,8 +350,13 @@ pub(crate) async fn create(ctx: Ctx, body: Bytes) -> ApiResult {
     let image_ref = req.image.resolve("image", ctx.strict)?;
     let mut w = ctx.world();
     let (region, ids) = split(&mut w, ctx.region);
-    let mt = region.machine_type_by_ref(mt_ref).map_err(|e| e.in_body("machine_type"))?.clone();
-    let image = region.image_by_ref(image_ref).map_err(|e| e.in_body("image"))?;
+    let mt = region
+        .machine_type_by_ref(mt_ref)
+        .map_err(|e| e.in_body("machine_type"))?
+        .clone();
+    let image = region
+        .image_by_ref(image_ref)
+        .map_err(|e| e.in_body("image"))?;
     check_image_usable(&image)?;
     check_fits(&mt, &image)?;
     if let Some(id) = req
@@ -454,7 +459,10 @@ pub(crate) async fn retype(ctx: Ctx, body: Bytes) -> ApiResult {
     let inst = region.instance(&ctx.id)?;
     check_state(inst, &["stopped"], "instance_not_stopped", "retype")?;
     let image_id = inst.image_id.clone();
-    let mt = region.machine_type_by_ref(mt_ref).map_err(|e| e.in_body("machine_type"))?.clone();
+    let mt = region
+        .machine_type_by_ref(mt_ref)
+        .map_err(|e| e.in_body("machine_type"))?
+        .clone();
     if let Some(image) = region.image(&image_id) {
         check_fits(&mt, &image)?;
     }
@@ -534,7 +542,9 @@ fn nic_target<'w>(
     }
     req.network.interface.resolve("network.interface", strict)?;
     let (region, ids) = split(world, region);
-    let inst = region.instance_by_ref(inst_ref).map_err(|e| e.in_body("instance"))?;
+    let inst = region
+        .instance_by_ref(inst_ref)
+        .map_err(|e| e.in_body("instance"))?;
     check_state(
         inst,
         &["running", "stopped"],
@@ -586,7 +596,9 @@ pub(crate) async fn detach_nic(ctx: Ctx, body: Bytes) -> ApiResult {
         .iter()
         .position(|n| wanted.matches(&n.id, &n.name))
     else {
-        return Err(ApiError::not_found("interface", &wanted.to_string()).in_body("network.interface"));
+        return Err(
+            ApiError::not_found("interface", &wanted.to_string()).in_body("network.interface")
+        );
     };
     if inst.interfaces[pos].primary {
         return Err(ApiError::conflict(

@@ -28,7 +28,14 @@ pub(crate) async fn list(ctx: Ctx) -> ApiResult {
 
 /// Instance types are machine types without a `sku`.
 const INSTANCE_TYPE_SORT: &[&str] = &[
-    "id", "name", "vcpus", "ram", "disk", "gpu", "status", "created_at",
+    "id",
+    "name",
+    "vcpus",
+    "ram",
+    "disk",
+    "gpu",
+    "status",
+    "created_at",
 ];
 
 pub(crate) async fn list_instance_types(ctx: Ctx) -> ApiResult {

@@ -172,10 +172,13 @@ async fn gate(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Re
 
     match fault {
         Some(Fault::ActThenDrop) => drop_connection(kill).await,
-        Some(Fault::ActThenFail { status }) => {
-            stamp(injected_error(status, default_retry_after(status)), request_id)
+        Some(Fault::ActThenFail { status }) => stamp(
+            injected_error(status, default_retry_after(status)),
+            request_id,
+        ),
+        Some(Fault::Cut { after_bytes }) => {
+            cut_body(stamp(resp, request_id), kill, after_bytes).await
         }
-        Some(Fault::Cut { after_bytes }) => cut_body(stamp(resp, request_id), kill, after_bytes).await,
         _ => stamp(resp, request_id),
     }
 }
@@ -200,7 +203,10 @@ fn check_contract(op: &Operation, parts: &Parts, strict: bool) -> Result<(), Api
             return Err(ApiError::violation(
                 &format!("header.{name}"),
                 "required",
-                format!("header.{name}: the spec marks this header required for {}", op.name),
+                format!(
+                    "header.{name}: the spec marks this header required for {}",
+                    op.name
+                ),
             ));
         }
     }
@@ -215,7 +221,10 @@ fn check_contract(op: &Operation, parts: &Parts, strict: bool) -> Result<(), Api
             return Err(ApiError::violation(
                 &format!("query.{key}"),
                 "unknown_parameter",
-                format!("query.{key}: {} has no such parameter (it takes: {allowed})", op.name),
+                format!(
+                    "query.{key}: {} has no such parameter (it takes: {allowed})",
+                    op.name
+                ),
             ));
         }
         if key == "expand"
@@ -236,7 +245,10 @@ fn check_contract(op: &Operation, parts: &Parts, strict: bool) -> Result<(), Api
             return Err(ApiError::violation(
                 &format!("query.{name}"),
                 "required",
-                format!("query.{name}: the spec marks this parameter required for {}", op.name),
+                format!(
+                    "query.{name}: the spec marks this parameter required for {}",
+                    op.name
+                ),
             ));
         }
     }
@@ -249,7 +261,10 @@ fn check_contract(op: &Operation, parts: &Parts, strict: bool) -> Result<(), Api
                 return Err(ApiError::violation(
                     "path.id",
                     "format_uuid",
-                    format!("path.id: '{id}' is not a UUID, which the spec requires for {}", op.name),
+                    format!(
+                        "path.id: '{id}' is not a UUID, which the spec requires for {}",
+                        op.name
+                    ),
                 ));
             }
         }

@@ -113,7 +113,9 @@ pub(crate) async fn create(ctx: Ctx, body: Bytes) -> ApiResult {
     let inst_ref = req.instance.resolve("instance", ctx.strict)?;
     let mut w = ctx.world();
     let (region, ids) = split(&mut w, ctx.region);
-    let inst = region.instance_by_ref(inst_ref).map_err(|e| e.in_body("instance"))?;
+    let inst = region
+        .instance_by_ref(inst_ref)
+        .map_err(|e| e.in_body("instance"))?;
     let ready =
         inst.busy().is_none() && ["running", "stopped", "suspended"].contains(&inst.state.as_str());
     if !ready {
@@ -173,7 +175,10 @@ pub(crate) async fn restore(ctx: Ctx, body: Bytes) -> ApiResult {
     let snap = region.snapshot_mut(&ctx.id)?;
     check_available(snap, "restore")?;
     let (size, image_id) = (snap.size, snap.image_id.clone());
-    let mt = region.machine_type_by_ref(mt_ref).map_err(|e| e.in_body("machine_type"))?.clone();
+    let mt = region
+        .machine_type_by_ref(mt_ref)
+        .map_err(|e| e.in_body("machine_type"))?
+        .clone();
     if mt.disk < size {
         return Err(ApiError::bad_request(
             "machine_type_incompatible",

@@ -236,7 +236,10 @@ pub fn check_response(method: &str, path: &str, resp: &Resp) {
     let op = mgc_emulator::find_operation(method, bare);
     if resp.status < 300 {
         let op = op.unwrap_or_else(|| {
-            panic!("{method} {path} answered {} but is no operation", resp.status)
+            panic!(
+                "{method} {path} answered {} but is no operation",
+                resp.status
+            )
         });
         assert_eq!(
             resp.status, op.success,
@@ -244,7 +247,11 @@ pub fn check_response(method: &str, path: &str, resp: &Resp) {
             op.success
         );
         if op.success == 204 {
-            assert!(resp.text.is_empty(), "{method} {path}: 204 with a body: {}", resp.text);
+            assert!(
+                resp.text.is_empty(),
+                "{method} {path}: 204 with a body: {}",
+                resp.text
+            );
         }
     } else {
         check_error_shape(method, path, resp);
@@ -273,9 +280,11 @@ pub fn check_response(method: &str, path: &str, resp: &Resp) {
 pub fn check_error_shape(method: &str, path: &str, resp: &Resp) {
     let b = &resp.body;
     let ok = b["message"].as_str().is_some_and(|m| !m.is_empty())
-        && b["slug"]
-            .as_str()
-            .is_some_and(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+        && b["slug"].as_str().is_some_and(|s| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        })
         && b["details"].is_object()
         && b.as_object().is_some_and(|m| m.len() == 3);
     assert!(
@@ -300,5 +309,7 @@ pub async fn raw_exchange(emu: &Emulator, request: &str) -> std::io::Result<Vec<
 
 /// A GET request line + headers for `raw_exchange`.
 pub fn raw_get(path: &str) -> String {
-    format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nX-API-Key: k\r\nX-API-Version: 1.1\r\nConnection: close\r\n\r\n")
+    format!(
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nX-API-Key: k\r\nX-API-Version: 1.1\r\nConnection: close\r\n\r\n"
+    )
 }

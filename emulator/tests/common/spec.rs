@@ -103,7 +103,9 @@ impl Spec {
             .validators
             .get(&(method.to_string(), path.to_string(), status))
         else {
-            return Err(format!("the spec has no {status} answer for {method} {path}"));
+            return Err(format!(
+                "the spec has no {status} answer for {method} {path}"
+            ));
         };
         match v {
             None if body.is_null() => Ok(()),
@@ -162,8 +164,8 @@ pub fn to_json_schema(v: &Value) -> Value {
                     }
                 }
             }
-            let is_object_schema = out.contains_key("properties")
-                && out.get("type").is_none_or(|t| t == "object");
+            let is_object_schema =
+                out.contains_key("properties") && out.get("type").is_none_or(|t| t == "object");
             if is_object_schema && !out.contains_key("additionalProperties") {
                 out.insert("additionalProperties".into(), Value::Bool(false));
             }
