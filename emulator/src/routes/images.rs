@@ -80,14 +80,19 @@ fn custom_json(c: &CustomImage) -> Value {
     })
 }
 
-pub(crate) async fn list(ctx: Ctx) -> ApiResult {
-    let params = ListParams::from_query(
+/// Both image lists page alike: 50 by default, no upper bound but `i32`'s.
+fn list_params(ctx: &Ctx) -> Result<ListParams, ApiError> {
+    ListParams::from_query(
         &ctx.query,
         ctx.strict,
         50,
         i64::from(i32::MAX),
         DEFAULT_SORT,
-    )?;
+    )
+}
+
+pub(crate) async fn list(ctx: Ctx) -> ApiResult {
+    let params = list_params(&ctx)?;
     let name = ctx.query.get("name");
     let zone = ctx.query.get("availability-zone");
     let w = ctx.world();
@@ -101,13 +106,7 @@ pub(crate) async fn list(ctx: Ctx) -> ApiResult {
 }
 
 pub(crate) async fn list_custom(ctx: Ctx) -> ApiResult {
-    let params = ListParams::from_query(
-        &ctx.query,
-        ctx.strict,
-        50,
-        i64::from(i32::MAX),
-        DEFAULT_SORT,
-    )?;
+    let params = list_params(&ctx)?;
     let name = ctx.query.get("name");
     let w = ctx.world();
     let items = w.regions[ctx.region]

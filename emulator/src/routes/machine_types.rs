@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::Ctx;
 use crate::catalogue::MachineType;
-use crate::wire::{ApiResult, ListParams, list_answer};
+use crate::wire::{ApiResult, ListParams, Listable, list_answer};
 
 /// Filter the catalogue by `name` and `availability-zone`, and answer one page
 /// under `key`, rendering each item with `render`.
@@ -26,20 +26,14 @@ pub(crate) async fn list(ctx: Ctx) -> ApiResult {
     list_of(&ctx, "machine_types", MachineType::to_json)
 }
 
-/// Instance types are machine types without a `sku`.
-const INSTANCE_TYPE_SORT: &[&str] = &[
-    "id",
-    "name",
-    "vcpus",
-    "ram",
-    "disk",
-    "gpu",
-    "status",
-    "created_at",
-];
-
 pub(crate) async fn list_instance_types(ctx: Ctx) -> ApiResult {
+    // Instance types are machine types without a `sku`.
+    let fields: Vec<&str> = MachineType::SORT_FIELDS
+        .iter()
+        .copied()
+        .filter(|f| *f != "sku")
+        .collect();
     ListParams::from_query(&ctx.query, ctx.strict, 200, 1000, "created_at:asc")?
-        .check_sort("instance_types", INSTANCE_TYPE_SORT)?;
+        .check_sort("instance_types", &fields)?;
     list_of(&ctx, "instance_types", MachineType::to_instance_type_json)
 }

@@ -307,6 +307,25 @@ pub async fn raw_exchange(emu: &Emulator, request: &str) -> std::io::Result<Vec<
     Ok(out)
 }
 
+/// A raw answer split into its head, its body and the `Content-Length` the
+/// head declares.
+pub fn split_raw(out: &[u8]) -> (String, String, usize) {
+    let text = String::from_utf8_lossy(out).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").expect("headers were sent");
+    let declared = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length: ")
+                .map(str::to_string)
+        })
+        .expect("content-length")
+        .trim()
+        .parse()
+        .unwrap();
+    (head.to_string(), body.to_string(), declared)
+}
+
 /// A GET request line + headers for `raw_exchange`.
 pub fn raw_get(path: &str) -> String {
     format!(
