@@ -21,6 +21,12 @@ mgc::endpoint! {
             /// The instance id.
             id: String => path;
         },
+        optional: {
+            /// Related resources to include in full: the spec requires the
+            /// parameter, so it starts at the spec's default.
+            expand: Vec<String> => query "expand",
+                default = ["network", "image", "machine-type"].map(String::from).to_vec();
+        },
     }
 }
 

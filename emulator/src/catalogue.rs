@@ -26,6 +26,10 @@ pub(crate) struct MachineType {
 }
 
 impl MachineType {
+    fn sku(&self) -> String {
+        format!("sku-{}", self.name.to_ascii_lowercase())
+    }
+
     /// `/v1/machine-types` item.
     pub(crate) fn to_json(&self) -> Value {
         json!({
@@ -36,7 +40,7 @@ impl MachineType {
             "disk": self.disk,
             "gpu": self.gpu,
             "status": self.status,
-            "sku": format!("sku-{}", self.name.to_ascii_lowercase()),
+            "sku": self.sku(),
             "availability_zones": self.availability_zones,
         })
     }
@@ -68,6 +72,17 @@ impl MachineType {
 }
 
 impl Listable for MachineType {
+    const SORT_FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "vcpus",
+        "ram",
+        "disk",
+        "gpu",
+        "status",
+        "sku",
+        "created_at",
+    ];
     fn seq(&self) -> u64 {
         self.seq
     }
@@ -80,6 +95,7 @@ impl Listable for MachineType {
             "ram" => self.ram.into(),
             "disk" => self.disk.into(),
             "gpu" => self.gpu.into(),
+            "sku" => SortKey::Str(self.sku()),
             _ => SortKey::Null,
         }
     }
@@ -123,6 +139,16 @@ impl Image {
 }
 
 impl Listable for Image {
+    const SORT_FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "status",
+        "version",
+        "platform",
+        "release_at",
+        "end_standard_support_at",
+        "end_life_at",
+    ];
     fn seq(&self) -> u64 {
         self.seq
     }
@@ -155,8 +181,10 @@ pub(crate) fn availability_zones(region: &str) -> Vec<String> {
 pub(crate) fn machine_types(region: &str) -> Vec<MachineType> {
     let azs = availability_zones(region);
     #[rustfmt::skip]
-    let rows: [(&str, &str, i64, i64, i64, i64); 10] = [
+    let rows: [(&str, &str, i64, i64, i64, i64); 11] = [
         ("2d5a9c3e-1f00-4a10-8b00-000000000001", "BV1-1-10", 1, 1024, 10, 0),
+        // The machine type of the SDK README's example.
+        ("2d5a9c3e-1f00-4a10-8b00-00000000000b", "BV1-1-40", 1, 1024, 40, 0),
         ("2d5a9c3e-1f00-4a10-8b00-000000000002", "BV1-2-20", 1, 2048, 20, 0),
         ("2d5a9c3e-1f00-4a10-8b00-000000000003", "BV1-4-40", 1, 4096, 40, 0),
         ("2d5a9c3e-1f00-4a10-8b00-000000000004", "BV2-2-40", 2, 2048, 40, 0),

@@ -8,8 +8,17 @@
 //! with its own state. Resources go through the real lifecycle (an instance
 //! is `provisioning`/`new`, then `completed`/`running` after the transition
 //! delay; stop, start, retype, snapshots, restore...), lists page and sort,
-//! `expand` works, errors come as `{"slug", "message"}`, and
-//! [`Faults`] injects failures, dropped connections, cut bodies and latency.
+//! `expand` works, every error comes as `{"message", "slug", "details"}`,
+//! and [`Faults`] injects failures, dropped connections, cut bodies and
+//! latency, per operation; the same controls, a request log and a reset are
+//! served over HTTP under `/_emulator/` (see the README).
+//!
+//! By default the emulator is **strict**: each request is checked against the
+//! spec's contract (required query parameters and headers, allowed values,
+//! body fields and types, `id` or `name` but not both, the content type) and
+//! a violation answers `422` with `details.field` and `details.rule`; a body
+//! that is not JSON answers `400`. [`EmulatorBuilder::lenient`] applies the
+//! spec's defaults instead.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -45,11 +54,16 @@
 //!   `instance_not_stopped` (start, retype), `snapshot_not_available`.
 //! - Units: machine-type `ram` in MiB, `disk` in GB; image requirements
 //!   (`minimum_requirements`, custom `requirements`) `ram`/`disk` in GB.
-//! - `GET /v1/instances/{id}` without `expand` expands image, machine type and
-//!   network (the spec's default); lists without `expand` carry only ids.
+//! - `GET /v1/instances/{id}` requires `expand` (strict), or without it
+//!   expands image, machine type and network (lenient, the spec's default);
+//!   lists without `expand` carry only ids.
+//! - A reference in a body that names nothing (`machine_type: {name}` of no
+//!   machine type) answers `400` `machine_type_not_found`; `404` is kept
+//!   for the resource of the URL.
 #![warn(missing_docs)]
 
 mod catalogue;
+mod contract;
 mod faults;
 mod routes;
 mod server;
@@ -64,7 +78,8 @@ use bytes::Bytes;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-pub use faults::Faults;
+pub use contract::{Operation, find_operation, operations};
+pub use faults::{Fault, Faults};
 use state::{REGIONS, World, region_index};
 
 /// One request as the emulator received it.
@@ -89,6 +104,18 @@ impl RecordedRequest {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The name of the operation the request was for (`create_instance`),
+    /// or `None` for a path that is no operation.
+    pub fn operation(&self) -> Option<&'static str> {
+        let path = self.path.split('?').next().unwrap_or_default();
+        routes::operation_of(&self.method, path).map(|op| op.name)
+    }
+
+    /// The raw query string (without `?`), if any.
+    pub fn query(&self) -> Option<&str> {
+        self.path.split_once('?').map(|(_, q)| q)
+    }
+
     /// The body parsed as JSON, if it is JSON.
     pub fn body_json(&self) -> Option<serde_json::Value> {
         serde_json::from_slice(&self.body).ok()
@@ -102,6 +129,11 @@ pub(crate) struct Shared {
     requests: Mutex<Vec<RecordedRequest>>,
     api_key: Option<String>,
     latency: Duration,
+    /// Whether the spec's request contract is enforced (see [`EmulatorBuilder::lenient`]).
+    pub(crate) strict: bool,
+    /// What a reset starts the world from.
+    seed: u64,
+    delay: Option<Duration>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -114,6 +146,30 @@ impl Shared {
         let mut w = lock(&self.world);
         w.settle();
         w
+    }
+
+    /// Back to a fresh world (same seed, so the same ids again), no queued
+    /// faults, no error rate or added latency, an empty request log.
+    pub(crate) fn reset(&self) {
+        *lock(&self.world) = World::new(self.seed, self.delay);
+        self.faults.clear();
+        lock(&self.requests).clear();
+    }
+
+    pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.requests).clone()
+    }
+
+    pub(crate) fn clear_requests(&self) {
+        lock(&self.requests).clear();
+    }
+
+    pub(crate) fn advance(&self) {
+        lock(&self.world).advance();
+    }
+
+    pub(crate) fn faults(&self) -> &Faults {
+        &self.faults
     }
 
     pub(crate) fn record(&self, parts: &http::request::Parts, body: &Bytes) {
@@ -150,6 +206,7 @@ pub struct EmulatorBuilder {
     latency: Duration,
     seed: Option<u64>,
     error_rate: Option<(f64, u16)>,
+    strict: bool,
 }
 
 impl Default for EmulatorBuilder {
@@ -162,6 +219,7 @@ impl Default for EmulatorBuilder {
             latency: Duration::ZERO,
             seed: None,
             error_rate: None,
+            strict: true,
         }
     }
 }
@@ -204,6 +262,27 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Answer like the live API forgives: apply the spec's defaults where a
+    /// request leaves out what the spec requires (`expand` on reading an
+    /// instance, `x-api-version`, the content type), ignore unknown query
+    /// parameters, fields, `expand` values and sort fields, and let an `id`
+    /// win over a `name` given with it.
+    ///
+    /// The default is strict: every request is checked against the spec's
+    /// contract and a violation answers `422` naming the rule, so that code
+    /// tested against the emulator cannot rely on forgiveness the spec does
+    /// not promise.
+    pub fn lenient(mut self) -> Self {
+        self.strict = false;
+        self
+    }
+
+    /// Strict (`true`, the default) or lenient (`false`); see [`lenient`](Self::lenient).
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
     /// Address to listen on (default `127.0.0.1:0`, a free port). The library
     /// does not police the address; the binary refuses non-loopback hosts
     /// unless told otherwise.
@@ -241,6 +320,9 @@ impl EmulatorBuilder {
             requests: Mutex::new(Vec::new()),
             api_key: self.api_key,
             latency: self.latency,
+            strict: self.strict,
+            seed,
+            delay,
         });
         let app = routes::router(Arc::clone(&shared));
         let task = tokio::spawn(server::serve(listener, app));
@@ -303,7 +385,19 @@ impl Emulator {
 
     /// Complete every pending transition now (instances, snapshots, images).
     pub fn advance(&self) {
-        lock(&self.shared.world).advance();
+        self.shared.advance();
+    }
+
+    /// Whether the emulator enforces the spec's request contract (the default).
+    pub fn is_strict(&self) -> bool {
+        self.shared.strict
+    }
+
+    /// Start over: the catalogue only (same seed, so the same ids again), no
+    /// queued faults, error rate or added latency, an empty request log.
+    /// Same as `POST /_emulator/reset`.
+    pub fn reset(&self) {
+        self.shared.reset();
     }
 
     /// Fault injection controls.
@@ -312,8 +406,11 @@ impl Emulator {
     }
 
     /// Every request received so far, in order (faulted ones included).
+    ///
+    /// Unlike the HTTP request log (`GET /_emulator/requests`), headers are
+    /// kept as sent, credentials included, so that tests can check them.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.shared.requests).clone()
+        self.shared.requests()
     }
 
     /// How many requests were received so far.
@@ -323,7 +420,7 @@ impl Emulator {
 
     /// Forget the recorded requests.
     pub fn clear_requests(&self) {
-        lock(&self.shared.requests).clear();
+        self.shared.clear_requests();
     }
 
     /// Create `n` instances that are already `completed`/`running`, named

@@ -1,7 +1,7 @@
 //! `mgc-emulator`: serve the compute API emulator until Ctrl-C.
 //!
 //! ```text
-//! mgc-emulator [--port 8080] [--host 127.0.0.1] [--allow-remote]
+//! mgc-emulator [--port 8080] [--host 127.0.0.1] [--allow-remote] [--lenient]
 //!              [--transition-ms 300] [--latency-ms N]
 //!              [--error-rate 0.1] [--error-status 503] [--seed 7] [--api-key K]
 //! ```
@@ -21,6 +21,9 @@ usage: mgc-emulator [options]
   --error-status S    status of those failures (default 503)
   --seed N            seed for ids and the error rate
   --api-key K         require X-API-Key: K (bearer tokens are still accepted)
+  --lenient           apply the spec's defaults instead of refusing requests
+                      that break its contract (strict is the default)
+  --strict            the default, said explicitly
   -h, --help          show this help";
 
 #[derive(Debug)]
@@ -34,6 +37,7 @@ struct Options {
     error_status: u16,
     seed: Option<u64>,
     api_key: Option<String>,
+    strict: bool,
 }
 
 fn parse(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
@@ -47,6 +51,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> 
         error_status: 503,
         seed: None,
         api_key: None,
+        strict: true,
     };
     let mut args = args.peekable();
     while let Some(arg) = args.next() {
@@ -68,6 +73,8 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> 
         match flag.as_str() {
             "-h" | "--help" => return Ok(None),
             "--allow-remote" => o.allow_remote = true,
+            "--lenient" => o.strict = false,
+            "--strict" => o.strict = true,
             "--port" => o.port = num(&flag, value(&flag)?)?,
             "--host" => o.host = num(&flag, value(&flag)?)?,
             "--transition-ms" => o.transition_ms = num(&flag, value(&flag)?)?,
@@ -92,6 +99,15 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> 
         ));
     }
     Ok(Some(o))
+}
+
+/// Print a status line; a closed stdout (a parent that stopped reading) must
+/// not bring the server down, so write errors are ignored.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
 }
 
 fn main() -> ExitCode {
@@ -123,7 +139,8 @@ async fn run(o: Options) -> ExitCode {
     let mut builder = mgc_emulator::Emulator::builder()
         .bind(SocketAddr::new(o.host, o.port))
         .transition_delay(Duration::from_millis(o.transition_ms))
-        .latency(Duration::from_millis(o.latency_ms));
+        .latency(Duration::from_millis(o.latency_ms))
+        .strict(o.strict);
     if o.error_rate > 0.0 {
         builder = builder.error_rate(o.error_rate, o.error_status);
     }
@@ -140,18 +157,23 @@ async fn run(o: Options) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!(
+    say!(
         "mgc-emulator listening on {} (regions: br-se1, br-ne1, br-mgl1 -> /br-se-1)",
         emu.url()
     );
-    println!(
-        "  e.g. curl -H 'X-API-Key: any' {}/compute/v1/machine-types",
+    say!(
+        "  {} mode; e.g. curl -H 'X-API-Key: any' {}/compute/v1/machine-types",
+        if emu.is_strict() { "strict" } else { "lenient" },
         emu.region_url("br-se1")
+    );
+    say!(
+        "  control API: {}/_emulator (faults, requests, reset)",
+        emu.url()
     );
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("mgc-emulator: cannot wait for Ctrl-C: {e}");
     }
-    println!(
+    say!(
         "mgc-emulator: shutting down after {} requests",
         emu.request_count()
     );
@@ -175,6 +197,8 @@ mod tests {
         let o = parse(args("")).unwrap().unwrap();
         assert_eq!(o.port, 8080);
         assert!(o.host.is_loopback());
+        assert!(o.strict, "strict is the default");
+        assert!(!parse(args("--lenient")).unwrap().unwrap().strict);
         let o = parse(args(
             "--port 0 --transition-ms=5 --error-rate 0.25 --error-status 429 --seed 7 --api-key k",
         ))

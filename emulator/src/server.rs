@@ -83,9 +83,14 @@ pub(crate) async fn drop_connection(kill: Option<ConnKill>) -> Response {
     }
 }
 
-/// Send `resp`'s status and headers with its full `Content-Length`, then half
-/// of its body, then close the connection.
-pub(crate) async fn cut_body(resp: Response, kill: Option<ConnKill>) -> Response {
+/// Send `resp`'s status and headers with its full `Content-Length`, then the
+/// first `after_bytes` bytes of its body (half when `None`, never all of it),
+/// then close the connection.
+pub(crate) async fn cut_body(
+    resp: Response,
+    kill: Option<ConnKill>,
+    after_bytes: Option<usize>,
+) -> Response {
     let (mut parts, body) = resp.into_parts();
     let full = axum::body::to_bytes(body, usize::MAX)
         .await
@@ -101,7 +106,13 @@ pub(crate) async fn cut_body(resp: Response, kill: Option<ConnKill>) -> Response
         .headers
         .insert(header::CONTENT_LENGTH, HeaderValue::from(declared));
     let body = CutBody {
-        chunk: Some(full.slice(..full.len() / 2)),
+        chunk: Some(
+            full.slice(
+                ..after_bytes
+                    .unwrap_or(full.len() / 2)
+                    .min(full.len().saturating_sub(1)),
+            ),
+        ),
         kill,
         armed: false,
         declared: declared as u64,

@@ -168,6 +168,17 @@ impl Instance {
 }
 
 impl Listable for Instance {
+    const SORT_FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "status",
+        "state",
+        "user_data",
+        "created_at",
+        "updated_at",
+        "ssh_key_name",
+        "availability_zone",
+    ];
     fn seq(&self) -> u64 {
         self.seq
     }
@@ -181,6 +192,7 @@ impl Listable for Instance {
             "updated_at" => self.updated_at.as_str().into(),
             "availability_zone" => self.availability_zone.as_str().into(),
             "ssh_key_name" => self.ssh_key_name.as_deref().into(),
+            "user_data" => self.user_data.as_deref().into(),
             _ => SortKey::Null,
         }
     }
@@ -205,6 +217,15 @@ pub(crate) struct Snapshot {
 }
 
 impl Listable for Snapshot {
+    const SORT_FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "status",
+        "state",
+        "created_at",
+        "updated_at",
+        "size",
+    ];
     fn seq(&self) -> u64 {
         self.seq
     }
@@ -243,6 +264,16 @@ pub(crate) struct CustomImage {
 }
 
 impl Listable for CustomImage {
+    const SORT_FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "status",
+        "description",
+        "version",
+        "platform",
+        "license",
+        "end_life_at",
+    ];
     fn seq(&self) -> u64 {
         self.seq
     }

@@ -10,28 +10,63 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-/// An API error, rendered as `{"slug", "message"}` (plus `details` where the
-/// spec's `ExceptionModel` has it).
+/// An API error, always rendered as `{"message", "slug", "details"}` (the
+/// spec's `ExceptionModel`; its other error models are subsets of it), with
+/// `Retry-After` on 429 and 503.
 #[derive(Debug)]
 pub(crate) struct ApiError {
     status: StatusCode,
     slug: String,
     message: String,
+    details: Value,
+    retry_after: Option<u64>,
 }
+
+/// What a 429 or 503 tells the client to wait when nobody said otherwise.
+pub(crate) const DEFAULT_RETRY_AFTER: u64 = 1;
 
 impl ApiError {
     pub(crate) fn new(status: u16, slug: impl Into<String>, message: impl Into<String>) -> Self {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         ApiError {
-            status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            status,
             slug: slug.into(),
             message: message.into(),
+            details: json!({}),
+            retry_after: matches!(status.as_u16(), 429 | 503).then_some(DEFAULT_RETRY_AFTER),
         }
+    }
+
+    /// Replace the `details` object.
+    pub(crate) fn with_details(mut self, details: Value) -> Self {
+        self.details = details;
+        self
+    }
+
+    /// Set (or, with `None`, remove) the `Retry-After` header.
+    pub(crate) fn with_retry_after(mut self, secs: Option<u64>) -> Self {
+        self.retry_after = secs;
+        self
     }
 
     /// 404 for an unknown resource, e.g. `not_found("instance", id)`.
     pub(crate) fn not_found(kind: &str, id: &str) -> Self {
         let slug = format!("{}_not_found", kind.replace(' ', "_"));
         Self::new(404, slug, format!("{kind} '{id}' not found"))
+            .with_details(json!({ "resource": kind, "id": id }))
+    }
+
+    /// A reference in the request body that names nothing: 400, not 404, so
+    /// that a client never reads it as "the resource in the URL is gone" (a
+    /// delete waiter treats 404 as done). `field` is where the reference was.
+    pub(crate) fn in_body(mut self, field: &str) -> Self {
+        if self.status == StatusCode::NOT_FOUND {
+            self.status = StatusCode::BAD_REQUEST;
+            if let Some(map) = self.details.as_object_mut() {
+                map.insert("field".into(), json!(format!("body.{field}")));
+            }
+        }
+        self
     }
 
     /// 409 for an action that the resource's current state does not allow.
@@ -44,21 +79,30 @@ impl ApiError {
         Self::new(400, slug, message)
     }
 
-    /// 422 for a body or query value that breaks the schema.
+    /// 422 for a body or query value that breaks the schema; the message
+    /// starts with the field (`body.name: ...`), which `details.field` repeats.
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        let message = message.into();
+        let field = message.split_once(": ").map_or("", |(f, _)| f).to_string();
+        Self::violation(&field, "schema", message)
+    }
+
+    /// 422 naming the field and the spec's rule that the request broke.
+    pub(crate) fn violation(field: &str, rule: &str, message: impl Into<String>) -> Self {
         Self::new(422, "validation_error", message)
+            .with_details(json!({ "field": field, "rule": rule }))
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = match self.status.as_u16() {
-            // ErrorMessageV1 / HTTPValidationError: slug and message only.
-            401 | 422 => json!({ "slug": self.slug, "message": self.message }),
-            // ExceptionModel: slug, message and details.
-            _ => json!({ "slug": self.slug, "message": self.message, "details": {} }),
-        };
-        json_response(self.status, &body)
+        let body = json!({ "message": self.message, "slug": self.slug, "details": self.details });
+        let mut resp = json_response(self.status, &body);
+        if let Some(secs) = self.retry_after {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        resp
     }
 }
 
@@ -140,6 +184,16 @@ impl Query {
         Query(pairs)
     }
 
+    /// Every `(key, value)` pair in arrival order, decoded.
+    pub(crate) fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+
+    /// Whether `key` was given at all (even as `key=`).
+    pub(crate) fn has(&self, key: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == key)
+    }
+
     /// The first value of `key`.
     pub(crate) fn get(&self, key: &str) -> Option<&str> {
         self.0
@@ -197,19 +251,31 @@ pub(crate) struct Expand {
 }
 
 impl Expand {
-    pub(crate) fn from_query(q: &Query) -> Self {
+    /// Everything expanded: the spec's default for reading one instance.
+    pub(crate) const ALL: Expand = Expand {
+        image: true,
+        machine_type: true,
+        network: true,
+    };
+
+    /// What `expand` asks for, or `None` when the query has no `expand` at
+    /// all (`expand=` is an explicit empty list: nothing expanded). Values
+    /// outside the spec's list are ignored here; strict mode refused them
+    /// before the handler ran.
+    pub(crate) fn from_query(q: &Query) -> Option<Self> {
+        if !q.has("expand") {
+            return None;
+        }
         let mut e = Expand::default();
         for v in q.list("expand") {
             match v.as_str() {
-                "image" | "images" => e.image = true,
-                "machine-type" | "machine-types" | "machine_type" | "machine_types" => {
-                    e.machine_type = true
-                }
+                "image" => e.image = true,
+                "machine-type" | "machine-types" => e.machine_type = true,
                 "network" => e.network = true,
                 _ => {}
             }
         }
-        e
+        Some(e)
     }
 }
 
@@ -247,6 +313,7 @@ pub(crate) fn list_answer<T: Listable>(
     items: Vec<&T>,
     render: impl Fn(&T) -> Value,
 ) -> ApiResult {
+    params.check_sort(key, T::SORT_FIELDS)?;
     let (page, meta) = params.page(items);
     let rendered: Vec<Value> = page.into_iter().map(render).collect();
     let mut body = serde_json::Map::new();
@@ -256,6 +323,9 @@ pub(crate) fn list_answer<T: Listable>(
 }
 
 pub(crate) trait Listable {
+    /// The fields `_sort` may name: the item's scalar fields in the spec,
+    /// plus any field the spec's own default sort names.
+    const SORT_FIELDS: &'static [&'static str];
     /// Creation order, the final tie-breaker.
     fn seq(&self) -> u64;
     /// The value of a sortable field (`SortKey::Null` for unknown fields).
@@ -268,11 +338,14 @@ pub(crate) struct ListParams {
     pub limit: usize,
     pub offset: usize,
     sort: Vec<(String, bool)>,
+    /// Whether an unknown sort field is refused (strict) or sorts as null.
+    strict: bool,
 }
 
 impl ListParams {
     pub(crate) fn from_query(
         q: &Query,
+        strict: bool,
         default_limit: i64,
         max_limit: i64,
         default_sort: &str,
@@ -297,7 +370,27 @@ impl ListParams {
             limit: usize::try_from(limit).unwrap_or(usize::MAX),
             offset: usize::try_from(offset).unwrap_or(usize::MAX),
             sort,
+            strict,
         })
+    }
+
+    /// Strict: every `_sort` field must be one of `fields` (for the list under `key`).
+    pub(crate) fn check_sort(&self, key: &str, fields: &[&str]) -> Result<(), ApiError> {
+        match self
+            .sort
+            .iter()
+            .find(|(f, _)| !fields.contains(&f.as_str()))
+        {
+            Some((field, _)) if self.strict => Err(ApiError::violation(
+                "query._sort",
+                "sort_field",
+                format!(
+                    "query._sort: '{field}' is not a field of {key}; sort by one of {}",
+                    fields.join(", ")
+                ),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Sort `items`, cut the page, and return it with `meta`.
@@ -357,26 +450,65 @@ fn parse_sort(raw: &str) -> Option<Vec<(String, bool)>> {
         .collect()
 }
 
-/// Decode a JSON body into `T`, with a 422 naming the offending path.
-pub(crate) fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+/// Decode a JSON body into `T`: 400 when it is not JSON, 422 naming the
+/// offending path when it breaks the schema, and (strict) 422 for a field
+/// the schema does not have.
+pub(crate) fn parse_body<T: DeserializeOwned>(bytes: &[u8], strict: bool) -> Result<T, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::invalid("body: a JSON request body is required"));
+        return Err(ApiError::violation(
+            "body",
+            "required",
+            "body: a JSON request body is required",
+        ));
     }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let not_json = |e: &dyn std::fmt::Display| {
+        ApiError::bad_request("invalid_json", format!("body: not valid JSON: {e}"))
+            .with_details(json!({ "field": "body", "rule": "json" }))
+    };
+    // Syntax first, so that a body that is not JSON is a 400 whatever `T` is.
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| not_json(&e))?;
+    let mut unknown = Vec::new();
+    let mut note = |path: serde_ignored::Path<'_>| unknown.push(dotted(&path));
+    let de = serde_ignored::Deserializer::new(&value, &mut note);
+    let parsed = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
-            ApiError::invalid(format!("body: invalid JSON: {inner}"))
-        } else if path == "." {
+        if path == "." {
             ApiError::invalid(format!("body: {inner}"))
         } else {
             ApiError::invalid(format!("body.{path}: {inner}"))
         }
     })?;
-    de.end()
-        .map_err(|e| ApiError::invalid(format!("body: invalid JSON: {e}")))?;
-    Ok(value)
+    if strict && let Some(path) = unknown.first() {
+        return Err(ApiError::violation(
+            &format!("body.{path}"),
+            "unknown_field",
+            format!("body.{path}: the spec's schema has no such field"),
+        ));
+    }
+    Ok(parsed)
+}
+
+/// `network.interface.colour`, `labels.0`: serde_ignored's path without its
+/// `?` marks for optional values.
+fn dotted(path: &serde_ignored::Path<'_>) -> String {
+    use serde_ignored::Path;
+    let (parent, seg) = match path {
+        Path::Root => return String::new(),
+        Path::Seq { parent, index } => (*parent, index.to_string()),
+        Path::Map { parent, key } => (*parent, key.clone()),
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => {
+            return dotted(parent);
+        }
+    };
+    let head = dotted(parent);
+    if head.is_empty() {
+        seg
+    } else {
+        format!("{head}.{seg}")
+    }
 }
 
 /// Check a string's length (in characters) against `min..=max`.
@@ -390,7 +522,8 @@ pub(crate) fn check_len(field: &str, value: &str, min: usize, max: usize) -> Res
     Ok(())
 }
 
-/// `{"id": ...}` or `{"name": ...}`; the id wins when both are given.
+/// `{"id": ...}` or `{"name": ...}`: strict mode refuses both at once; the
+/// lenient one lets the id win.
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct IdOrName {
     #[serde(default)]
@@ -401,7 +534,14 @@ pub(crate) struct IdOrName {
 
 impl IdOrName {
     /// Validate and return the reference: `Ok(Ref::Id)` or `Ok(Ref::Name)`.
-    pub(crate) fn resolve(&self, field: &str) -> Result<Ref<'_>, ApiError> {
+    pub(crate) fn resolve(&self, field: &str, strict: bool) -> Result<Ref<'_>, ApiError> {
+        if strict && self.id.is_some() && self.name.is_some() {
+            return Err(ApiError::violation(
+                &format!("body.{field}"),
+                "id_or_name",
+                format!("body.{field}: give either 'id' or 'name', not both"),
+            ));
+        }
         if let Some(id) = &self.id {
             check_len(&format!("{field}.id"), id, 1, 255)?;
             return Ok(Ref::Id(id));

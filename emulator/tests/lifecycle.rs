@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Api, SMALL, UBUNTU, WINDOWS};
+use common::{Api, EXPAND_ALL, MISSING, SMALL, UBUNTU, WINDOWS};
 use mgc_emulator::Emulator;
 use serde_json::json;
 
@@ -76,7 +76,7 @@ async fn instance_goes_through_every_action() {
         s("deleting_pending", "running")
     );
     emu.advance();
-    api.get(&format!("/v1/instances/{id}"))
+    api.get(&format!("/v1/instances/{id}?expand={EXPAND_ALL}"))
         .await
         .expect_error(404, "instance_not_found");
 }
@@ -147,7 +147,7 @@ async fn retype_only_when_stopped_and_compatible() {
     emu.advance();
     api.post(&retype, json!({ "machine_type": { "name": "BV9-nope" } }))
         .await
-        .expect_error(404, "machine_type_not_found");
+        .expect_error(400, "machine_type_not_found");
     api.post(&retype, json!({ "machine_type": {} }))
         .await
         .expect_error(422, "validation_error");
@@ -242,13 +242,13 @@ async fn create_validates_references_and_requirements() {
         body(json!({ "name": "nope" }), json!({ "name": UBUNTU })),
     )
     .await
-    .expect_error(404, "machine_type_not_found");
+    .expect_error(400, "machine_type_not_found");
     api.post(
         "/v1/instances",
         body(json!({ "name": SMALL }), json!({ "id": "nope" })),
     )
     .await
-    .expect_error(404, "image_not_found");
+    .expect_error(400, "image_not_found");
     api.post(
         "/v1/instances",
         body(json!({ "name": SMALL }), json!({ "name": WINDOWS })),
@@ -599,30 +599,30 @@ async fn network_interfaces_attach_and_detach() {
         json!({ "instance": { "id": id }, "network": { "interface": { "id": "nic-unknown" } } }),
     )
     .await
-    .expect_error(404, "interface_not_found");
+    .expect_error(400, "interface_not_found");
     api.post("/v1/instances/network-interface/detach", attach)
         .await
         .expect(204);
-    let inst = api.get(&format!("/v1/instances/{id}")).await.body;
-    assert_eq!(inst["network"]["interfaces"].as_array().unwrap().len(), 1);
-    // Attach by name (a fresh id is made up), with non-ASCII text.
-    api.post(
-        "/v1/instances/network-interface/attach",
-        json!({ "instance": { "id": id }, "network": { "interface": { "name": "interface-ção" } } }),
-    )
-    .await
-    .expect(204);
     let inst = api
-        .get(&format!("/v1/instances/{id}?expand=network"))
+        .get(&format!("/v1/instances/{id}?expand={EXPAND_ALL}"))
         .await
         .body;
-    assert_eq!(inst["network"]["interfaces"][1]["name"], "interface-ção");
+    assert_eq!(inst["network"]["interfaces"].as_array().unwrap().len(), 1);
+    // The spec's interface here is `{id}` only: by name is refused.
+    let r = api
+        .post(
+            "/v1/instances/network-interface/attach",
+            json!({ "instance": { "id": id }, "network": { "interface": { "name": "interface-ção" } } }),
+        )
+        .await
+        .expect_error(422, "validation_error");
+    assert_eq!(r.body["details"]["field"], "body.network.interface.name");
     api.post(
         "/v1/instances/network-interface/attach",
         json!({ "instance": { "id": "missing" }, "network": { "interface": { "id": "x" } } }),
     )
     .await
-    .expect_error(404, "instance_not_found");
+    .expect_error(400, "instance_not_found");
     api.post(
         "/v1/instances/network-interface/attach",
         json!({ "instance": { "id": id }, "network": {} }),
@@ -652,9 +652,17 @@ async fn windows_password_and_init_logs() {
     ))
     .await
     .expect_error(400, "instance_not_windows");
-    api.get("/v1/instances/config/missing/first-windows-password")
+    api.get(&format!(
+        "/v1/instances/config/{MISSING}/first-windows-password"
+    ))
+    .await
+    .expect_error(404, "instance_not_found");
+    // The spec gives this id the format uuid.
+    let r = api
+        .get("/v1/instances/config/missing/first-windows-password")
         .await
-        .expect_error(404, "instance_not_found");
+        .expect_error(422, "validation_error");
+    assert_eq!(r.body["details"]["rule"], "format_uuid");
 
     let logs = api
         .get(&format!("/v1/instances/{linux}/init-logs"))

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Api, SMALL, UBUNTU};
+use common::{Api, EXPAND_ALL, MISSING, SMALL, UBUNTU};
 use mgc_emulator::Emulator;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -281,22 +281,18 @@ async fn auth_rules() {
     let r = anon
         .get("/v1/instances")
         .await
-        .expect_error(401, "Unauthorized");
-    assert_eq!(
-        r.body.as_object().unwrap().len(),
-        2,
-        "slug and message only"
-    );
+        .expect_error(401, "unauthorized");
+    assert_eq!(r.body["details"], json!({}), "the one error shape, 401 too");
     // Wrong key.
     api.get("/v1/instances")
         .await
-        .expect_error(401, "Unauthorized");
+        .expect_error(401, "unauthorized");
     // Right key.
     anon.send(
         Method::GET,
         "/v1/instances",
         None,
-        &[("X-API-Key", "secret")],
+        &[("X-API-Key", "secret"), ("x-api-version", "1.1")],
     )
     .await
     .expect(200);
@@ -305,7 +301,10 @@ async fn auth_rules() {
         Method::GET,
         "/v1/instances",
         None,
-        &[("Authorization", "Bearer jwt.token")],
+        &[
+            ("Authorization", "Bearer jwt.token"),
+            ("x-api-version", "1.1"),
+        ],
     )
     .await
     .expect(200);
@@ -316,7 +315,7 @@ async fn auth_rules() {
         &[("Authorization", "Bearer ")],
     )
     .await
-    .expect_error(401, "Unauthorized");
+    .expect_error(401, "unauthorized");
 
     // Without a configured key, any non-empty key is fine.
     let open = Emulator::start().await;
@@ -325,7 +324,7 @@ async fn auth_rules() {
     api.anonymous()
         .get("/v1/machine-types")
         .await
-        .expect_error(401, "Unauthorized");
+        .expect_error(401, "unauthorized");
 }
 
 #[tokio::test]
@@ -333,8 +332,8 @@ async fn not_found_and_validation_errors() {
     let emu = Emulator::start().await;
     let api = Api::new(&emu, "br-se1");
     for path in [
-        "/v1/instances/nope",
-        "/v1/instances/a%2Fb",
+        "/v1/instances/nope?expand=network",
+        "/v1/instances/a%2Fb?expand=image",
         "/v1/instances/a%2Fb/init-logs",
         "/v1/snapshots/nope",
         "/v1/images/custom/nope",
@@ -342,9 +341,9 @@ async fn not_found_and_validation_errors() {
         let r = api.get(path).await;
         assert_eq!(r.status, 404, "{path}: {}", r.text);
     }
-    let r = api.get("/v1/instances/a%2Fb").await;
+    let r = api.get("/v1/instances/a%2Fb?expand=network").await;
     assert!(r.text.contains("a/b"), "the id is decoded: {}", r.text);
-    api.post_empty("/v1/instances/nope/start")
+    api.post_empty(&format!("/v1/instances/{MISSING}/start"))
         .await
         .expect_error(404, "instance_not_found");
 
@@ -370,9 +369,16 @@ async fn not_found_and_validation_errors() {
         .await
         .expect_error(422, "validation_error");
 
-    let cases: [(&[u8], &str); 6] = [
+    // Not JSON at all: 400, whatever the operation.
+    for body in [&b"{not json"[..], br#"{"name":"x"} trailing"#] {
+        let r = api
+            .send(Method::POST, "/v1/instances", Some(body.to_vec()), &[])
+            .await
+            .expect_error(400, "invalid_json");
+        assert_eq!(r.body["details"]["rule"], "json");
+    }
+    let cases: [(&[u8], &str); 4] = [
         (b"", "required"),
-        (b"{not json", "invalid JSON"),
         (
             br#"{"machine_type":{"name":"BV1-1-10"},"image":{"name":"x"}}"#,
             "name",
@@ -384,10 +390,6 @@ async fn not_found_and_validation_errors() {
         (
             br#"{"name":"x","machine_type":"BV1-1-10","image":{"name":"x"}}"#,
             "machine_type",
-        ),
-        (
-            br#"{"name":"x","machine_type":{"name":"BV1-1-10"},"image":{"name":"x"}} trailing"#,
-            "invalid JSON",
         ),
     ];
     for (body, needle) in cases {
@@ -451,12 +453,16 @@ async fn headers_and_recording() {
     assert!(r.header("x-request-id").is_none());
     assert_ne!(r.header("x-mgc-trace-id"), Some(trace.as_str()));
 
-    // No x-api-version: still answered, and visible in the record.
+    // No x-api-version, which the spec requires here: refused, and visible in the record.
     let bare = Api {
         headers: vec![("x-api-key".into(), "k".into())],
         ..api.clone()
     };
-    bare.get("/v1/instances").await.expect(200);
+    let r = bare
+        .get("/v1/instances")
+        .await
+        .expect_error(422, "validation_error");
+    assert_eq!(r.body["details"]["field"], "header.x-api-version");
     let created = api
         .post(
             "/v1/instances",
@@ -493,7 +499,7 @@ async fn regions_are_isolated_and_urls_are_right() {
     let se = Api::new(&emu, "br-se1");
     let ne = Api::new(&emu, "br-ne1");
     let id = se.create_instance("only-here", SMALL, UBUNTU).await;
-    ne.get(&format!("/v1/instances/{id}"))
+    ne.get(&format!("/v1/instances/{id}?expand={EXPAND_ALL}"))
         .await
         .expect_error(404, "instance_not_found");
     assert_eq!(

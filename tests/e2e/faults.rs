@@ -68,5 +68,5 @@ async fn the_api_key_is_required() {
         .unwrap();
     let err = client.send(ListImages::new()).await.unwrap_err();
     assert_eq!(err.status(), Some(http::StatusCode::UNAUTHORIZED));
-    assert_eq!(err.slug(), Some("Unauthorized"));
+    assert_eq!(err.slug(), Some("unauthorized"));
 }

@@ -80,8 +80,19 @@ fn custom_json(c: &CustomImage) -> Value {
     })
 }
 
+/// Both image lists page alike: 50 by default, no upper bound but `i32`'s.
+fn list_params(ctx: &Ctx) -> Result<ListParams, ApiError> {
+    ListParams::from_query(
+        &ctx.query,
+        ctx.strict,
+        50,
+        i64::from(i32::MAX),
+        DEFAULT_SORT,
+    )
+}
+
 pub(crate) async fn list(ctx: Ctx) -> ApiResult {
-    let params = ListParams::from_query(&ctx.query, 50, i64::from(i32::MAX), DEFAULT_SORT)?;
+    let params = list_params(&ctx)?;
     let name = ctx.query.get("name");
     let zone = ctx.query.get("availability-zone");
     let w = ctx.world();
@@ -95,7 +106,7 @@ pub(crate) async fn list(ctx: Ctx) -> ApiResult {
 }
 
 pub(crate) async fn list_custom(ctx: Ctx) -> ApiResult {
-    let params = ListParams::from_query(&ctx.query, 50, i64::from(i32::MAX), DEFAULT_SORT)?;
+    let params = list_params(&ctx)?;
     let name = ctx.query.get("name");
     let w = ctx.world();
     let items = w.regions[ctx.region]
@@ -107,7 +118,7 @@ pub(crate) async fn list_custom(ctx: Ctx) -> ApiResult {
 }
 
 pub(crate) async fn create_custom(ctx: Ctx, body: Bytes) -> ApiResult {
-    let req: CreateRequest = parse_body(&body)?;
+    let req: CreateRequest = parse_body(&body, ctx.strict)?;
     check_len("name", &req.name, 1, 255)?;
     check_len("url", &req.url, 1, 2048)?;
     check_enum("platform", &req.platform, &["linux", "windows"])?;
@@ -155,7 +166,7 @@ pub(crate) async fn get_custom(ctx: Ctx) -> ApiResult {
 }
 
 pub(crate) async fn patch_custom(ctx: Ctx, body: Bytes) -> ApiResult {
-    let req: PatchRequest = parse_body(&body)?;
+    let req: PatchRequest = parse_body(&body, ctx.strict)?;
     let requirements = req
         .requirements
         .as_ref()

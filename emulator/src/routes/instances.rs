@@ -90,6 +90,7 @@ pub(crate) fn validate_common(
     user_data: Option<&str>,
     availability_zone: Option<&str>,
     network: Option<&NetworkRequest>,
+    strict: bool,
 ) -> Result<(), ApiError> {
     check_len("name", name, 1, 255)?;
     if let Some(ud) = user_data {
@@ -100,9 +101,20 @@ pub(crate) fn validate_common(
     }
     if let Some(net) = network {
         if let Some(vpc) = &net.vpc {
-            vpc.resolve("network.vpc")?;
+            vpc.resolve("network.vpc", strict)?;
         }
         if let Some(iface) = &net.interface {
+            if strict
+                && iface.id.is_some()
+                && (iface.security_groups.is_some() || iface.subnets.is_some())
+            {
+                return Err(ApiError::violation(
+                    "body.network.interface",
+                    "id_or_interface",
+                    "body.network.interface: give either an existing interface's 'id' or \
+                     'security_groups'/'subnets' for a new one, not both",
+                ));
+            }
             if let Some(id) = &iface.id {
                 check_len("network.interface.id", id, 1, 255)?;
             }
@@ -312,8 +324,8 @@ fn check_state(i: &Instance, states: &[&str], slug: &str, action: &str) -> Resul
 // ---- handlers ---------------------------------------------------------------
 
 pub(crate) async fn list(ctx: Ctx) -> ApiResult {
-    let params = ListParams::from_query(&ctx.query, 50, 1000, "created_at:asc")?;
-    let expand = Expand::from_query(&ctx.query);
+    let params = ListParams::from_query(&ctx.query, ctx.strict, 50, 1000, "created_at:asc")?;
+    let expand = Expand::from_query(&ctx.query).unwrap_or_default();
     let name = ctx.query.get("name");
     let w = ctx.world();
     let region = &w.regions[ctx.region];
@@ -326,19 +338,25 @@ pub(crate) async fn list(ctx: Ctx) -> ApiResult {
 }
 
 pub(crate) async fn create(ctx: Ctx, body: Bytes) -> ApiResult {
-    let req: CreateRequest = parse_body(&body)?;
+    let req: CreateRequest = parse_body(&body, ctx.strict)?;
     validate_common(
         &req.name,
         req.user_data.as_deref(),
         req.availability_zone.as_deref(),
         req.network.as_ref(),
+        ctx.strict,
     )?;
-    let mt_ref = req.machine_type.resolve("machine_type")?;
-    let image_ref = req.image.resolve("image")?;
+    let mt_ref = req.machine_type.resolve("machine_type", ctx.strict)?;
+    let image_ref = req.image.resolve("image", ctx.strict)?;
     let mut w = ctx.world();
     let (region, ids) = split(&mut w, ctx.region);
-    let mt = region.machine_type_by_ref(mt_ref)?.clone();
-    let image = region.image_by_ref(image_ref)?;
+    let mt = region
+        .machine_type_by_ref(mt_ref)
+        .map_err(|e| e.in_body("machine_type"))?
+        .clone();
+    let image = region
+        .image_by_ref(image_ref)
+        .map_err(|e| e.in_body("image"))?;
     check_image_usable(&image)?;
     check_fits(&mt, &image)?;
     if let Some(id) = req
@@ -369,15 +387,7 @@ pub(crate) async fn create(ctx: Ctx, body: Bytes) -> ApiResult {
 pub(crate) async fn get(ctx: Ctx) -> ApiResult {
     // The spec's default for reading one instance is everything expanded; an
     // explicit `expand=` narrows it. (Lists default to ids only.)
-    let expand = if ctx.query.list("expand").is_empty() {
-        Expand {
-            image: true,
-            machine_type: true,
-            network: true,
-        }
-    } else {
-        Expand::from_query(&ctx.query)
-    };
+    let expand = Expand::from_query(&ctx.query).unwrap_or(Expand::ALL);
     let w = ctx.world();
     let region = &w.regions[ctx.region];
     let inst = region.instance(&ctx.id)?;
@@ -442,14 +452,17 @@ pub(crate) async fn reboot(ctx: Ctx) -> ApiResult {
 }
 
 pub(crate) async fn retype(ctx: Ctx, body: Bytes) -> ApiResult {
-    let req: RetypeRequest = parse_body(&body)?;
-    let mt_ref = req.machine_type.resolve("machine_type")?;
+    let req: RetypeRequest = parse_body(&body, ctx.strict)?;
+    let mt_ref = req.machine_type.resolve("machine_type", ctx.strict)?;
     let mut w = ctx.world();
     let (region, ids) = split(&mut w, ctx.region);
     let inst = region.instance(&ctx.id)?;
     check_state(inst, &["stopped"], "instance_not_stopped", "retype")?;
     let image_id = inst.image_id.clone();
-    let mt = region.machine_type_by_ref(mt_ref)?.clone();
+    let mt = region
+        .machine_type_by_ref(mt_ref)
+        .map_err(|e| e.in_body("machine_type"))?
+        .clone();
     if let Some(image) = region.image(&image_id) {
         check_fits(&mt, &image)?;
     }
@@ -459,7 +472,7 @@ pub(crate) async fn retype(ctx: Ctx, body: Bytes) -> ApiResult {
 }
 
 pub(crate) async fn rename(ctx: Ctx, body: Bytes) -> ApiResult {
-    let req: RenameRequest = parse_body(&body)?;
+    let req: RenameRequest = parse_body(&body, ctx.strict)?;
     check_len("name", &req.name, 1, 255)?;
     let mut w = ctx.world();
     let inst = w.regions[ctx.region].instance_mut(&ctx.id)?;
@@ -515,12 +528,23 @@ fn nic_target<'w>(
     world: &'w mut World,
     region: usize,
     body: &[u8],
+    strict: bool,
 ) -> Result<(&'w mut RegionState, &'w mut Ids, String, IdOrName), ApiError> {
-    let req: NicRequest = parse_body(body)?;
-    let inst_ref = req.instance.resolve("instance")?;
-    req.network.interface.resolve("network.interface")?;
+    let req: NicRequest = parse_body(body, strict)?;
+    let inst_ref = req.instance.resolve("instance", strict)?;
+    // The spec's interface here is `{id}` only; the lenient mode also finds one by name.
+    if strict && req.network.interface.name.is_some() {
+        return Err(ApiError::violation(
+            "body.network.interface.name",
+            "unknown_field",
+            "body.network.interface.name: the spec's schema has no such field; give the interface's 'id'",
+        ));
+    }
+    req.network.interface.resolve("network.interface", strict)?;
     let (region, ids) = split(world, region);
-    let inst = region.instance_by_ref(inst_ref)?;
+    let inst = region
+        .instance_by_ref(inst_ref)
+        .map_err(|e| e.in_body("instance"))?;
     check_state(
         inst,
         &["running", "stopped"],
@@ -533,7 +557,7 @@ fn nic_target<'w>(
 
 pub(crate) async fn attach_nic(ctx: Ctx, body: Bytes) -> ApiResult {
     let mut w = ctx.world();
-    let (region, ids, inst_id, iface) = nic_target(&mut w, ctx.region, &body)?;
+    let (region, ids, inst_id, iface) = nic_target(&mut w, ctx.region, &body, ctx.strict)?;
     let nic_id = iface.id.clone().unwrap_or_else(|| ids.id());
     if region.interface_in_use(&nic_id)
         || iface.name.as_ref().is_some_and(|name| {
@@ -564,15 +588,17 @@ pub(crate) async fn attach_nic(ctx: Ctx, body: Bytes) -> ApiResult {
 
 pub(crate) async fn detach_nic(ctx: Ctx, body: Bytes) -> ApiResult {
     let mut w = ctx.world();
-    let (region, _, inst_id, iface) = nic_target(&mut w, ctx.region, &body)?;
+    let (region, _, inst_id, iface) = nic_target(&mut w, ctx.region, &body, ctx.strict)?;
     let inst = region.instance_mut(&inst_id)?;
-    let wanted = iface.resolve("network.interface")?;
+    let wanted = iface.resolve("network.interface", ctx.strict)?;
     let Some(pos) = inst
         .interfaces
         .iter()
         .position(|n| wanted.matches(&n.id, &n.name))
     else {
-        return Err(ApiError::not_found("interface", &wanted.to_string()));
+        return Err(
+            ApiError::not_found("interface", &wanted.to_string()).in_body("network.interface")
+        );
     };
     if inst.interfaces[pos].primary {
         return Err(ApiError::conflict(

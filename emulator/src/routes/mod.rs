@@ -3,6 +3,7 @@
 //! request, applies latency and faults, checks credentials and stamps the
 //! response headers.
 
+mod control;
 mod images;
 pub(crate) mod instances;
 mod machine_types;
@@ -18,13 +19,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use http::request::Parts;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
-use serde_json::json;
 
 use crate::Shared;
+use crate::contract::{Operation, find_operation, is_uuid};
 use crate::faults::{Fault, slug_for};
 use crate::server::{ConnKill, cut_body, drop_connection};
 use crate::state::{REGIONS, RegionState, World};
-use crate::wire::{ApiError, Query, json_response};
+use crate::wire::{ApiError, Query, decode};
 
 /// Largest request body accepted (the biggest legal one, user_data, is 65 kB).
 const MAX_BODY: usize = 1 << 20;
@@ -108,7 +109,17 @@ async fn unknown_route(req: Request) -> ApiError {
     )
 }
 
-/// Record, delay, fault, authenticate, route, then stamp headers.
+/// The operation a request is for, from its method and full path.
+pub(crate) fn operation_of(method: &str, full_path: &str) -> Option<&'static Operation> {
+    // `/{region}/compute/v1/...`
+    let rest = full_path.strip_prefix('/')?;
+    let (_, rest) = rest.split_once('/')?;
+    let rest = rest.strip_prefix("compute")?;
+    find_operation(method, rest)
+}
+
+/// Control API first; then record, delay, fault, authenticate, check the
+/// contract, route, and stamp headers.
 async fn gate(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     let request_id = parts.headers.get("x-request-id").cloned();
@@ -117,10 +128,17 @@ async fn gate(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Re
         Ok(b) => (b, false),
         Err(_) => (Bytes::new(), true),
     };
+    if parts.uri.path() == "/_emulator" || parts.uri.path().starts_with("/_emulator/") {
+        return stamp(control::handle(&shared, &parts, &bytes), request_id);
+    }
     shared.record(&parts, &bytes);
+    let op = operation_of(parts.method.as_str(), parts.uri.path());
 
-    let (fault, extra_latency) = shared.faults.take();
-    let latency = shared.latency + extra_latency;
+    let (fault, extra_latency) = shared.faults.take(op.map(|o| o.name));
+    let mut latency = shared.latency + extra_latency;
+    if let Some(Fault::Delay(d)) = fault {
+        latency += d;
+    }
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
@@ -134,7 +152,9 @@ async fn gate(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Re
         _ if too_large => {
             ApiError::new(413, "payload_too_large", "request body is too large").into_response()
         }
-        _ => match authorize(&shared, &parts.headers) {
+        _ => match authorize(&shared, &parts.headers)
+            .and_then(|()| op.map_or(Ok(()), |op| check_contract(op, &parts, shared.strict)))
+        {
             Err(e) => e.into_response(),
             Ok(()) => {
                 let resp = next
@@ -150,12 +170,124 @@ async fn gate(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Re
         },
     };
 
-    let resp = stamp(resp, request_id);
-    if fault == Some(Fault::Truncate) {
-        cut_body(resp, kill).await
-    } else {
-        resp
+    match fault {
+        Some(Fault::ActThenDrop) => drop_connection(kill).await,
+        Some(Fault::ActThenFail { status }) => stamp(
+            injected_error(status, default_retry_after(status)),
+            request_id,
+        ),
+        Some(Fault::Cut { after_bytes }) => {
+            cut_body(stamp(resp, request_id), kill, after_bytes).await
+        }
+        _ => stamp(resp, request_id),
     }
+}
+
+fn default_retry_after(status: u16) -> Option<u64> {
+    match Fault::fail(status) {
+        Fault::Fail { retry_after, .. } => retry_after,
+        _ => None,
+    }
+}
+
+/// Strict mode: what the spec requires of a request before any handler runs
+/// (headers, query parameters and their values, the path id's format, the
+/// content type). The lenient mode checks none of it and lets the handlers
+/// apply the spec's defaults.
+fn check_contract(op: &Operation, parts: &Parts, strict: bool) -> Result<(), ApiError> {
+    if !strict {
+        return Ok(());
+    }
+    for name in op.required_headers {
+        if !parts.headers.contains_key(*name) {
+            return Err(ApiError::violation(
+                &format!("header.{name}"),
+                "required",
+                format!(
+                    "header.{name}: the spec marks this header required for {}",
+                    op.name
+                ),
+            ));
+        }
+    }
+    let query = Query::parse(parts.uri.query());
+    for (key, value) in query.pairs() {
+        if !op.query.contains(&key.as_str()) {
+            let allowed = if op.query.is_empty() {
+                "none".to_string()
+            } else {
+                op.query.join(", ")
+            };
+            return Err(ApiError::violation(
+                &format!("query.{key}"),
+                "unknown_parameter",
+                format!(
+                    "query.{key}: {} has no such parameter (it takes: {allowed})",
+                    op.name
+                ),
+            ));
+        }
+        if key == "expand"
+            && let Some(bad) = value.split(',').find(|v| !op.expand.contains(&v.trim()))
+        {
+            return Err(ApiError::violation(
+                "query.expand",
+                "allowed_values",
+                format!(
+                    "query.expand: '{bad}' is not one of {}",
+                    op.expand.join(", ")
+                ),
+            ));
+        }
+    }
+    for name in op.required_query {
+        if !query.has(name) {
+            return Err(ApiError::violation(
+                &format!("query.{name}"),
+                "required",
+                format!(
+                    "query.{name}: the spec marks this parameter required for {}",
+                    op.name
+                ),
+            ));
+        }
+    }
+    if op.uuid_id {
+        let segs: Vec<&str> = parts.uri.path().split('/').skip(3).collect();
+        let tsegs: Vec<&str> = op.path.split('/').skip(1).collect();
+        if let Some((seg, _)) = segs.iter().zip(&tsegs).find(|(_, t)| **t == "{id}") {
+            let id = decode(seg);
+            if !is_uuid(&id) {
+                return Err(ApiError::violation(
+                    "path.id",
+                    "format_uuid",
+                    format!(
+                        "path.id: '{id}' is not a UUID, which the spec requires for {}",
+                        op.name
+                    ),
+                ));
+            }
+        }
+    }
+    if op.body {
+        let json = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"));
+        if !json {
+            return Err(ApiError::violation(
+                "header.content-type",
+                "content_type",
+                format!(
+                    "header.content-type: {} takes an application/json body; send Content-Type: application/json",
+                    op.name
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `X-API-Key` (equal to the configured key, or any non-empty key when none
@@ -176,7 +308,7 @@ fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(key) = headers.get("x-api-key") else {
         return Err(ApiError::new(
             401,
-            "Unauthorized",
+            "unauthorized",
             "missing credentials: send an X-API-Key header or Authorization: Bearer <token>",
         ));
     };
@@ -187,23 +319,19 @@ fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<(), ApiError> {
     if valid {
         Ok(())
     } else {
-        Err(ApiError::new(401, "Unauthorized", "invalid API key"))
+        Err(ApiError::new(401, "unauthorized", "invalid API key"))
     }
 }
 
 fn injected_error(status: u16, retry_after: Option<u64>) -> Response {
     let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let body = json!({
-        "slug": slug_for(code.as_u16()),
-        "message": format!("injected fault: HTTP {}", code.as_u16()),
-        "details": {},
-    });
-    let mut resp = json_response(code, &body);
-    if let Some(secs) = retry_after {
-        resp.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-    }
-    resp
+    ApiError::new(
+        code.as_u16(),
+        slug_for(code.as_u16()),
+        format!("injected fault: HTTP {}", code.as_u16()),
+    )
+    .with_retry_after(retry_after)
+    .into_response()
 }
 
 /// Echo `X-Request-ID` and add an `X-Mgc-Trace-Id`.
@@ -223,6 +351,8 @@ fn stamp(mut resp: Response, request_id: Option<HeaderValue>) -> Response {
 /// (decoded) `{id}` path parameter if any, and the query string.
 pub(crate) struct Ctx {
     shared: Arc<Shared>,
+    /// Strict mode: the spec's contract is enforced to the letter.
+    pub strict: bool,
     pub region: usize,
     pub id: String,
     pub query: Query,
@@ -276,6 +406,7 @@ impl FromRequestParts<Arc<Shared>> for Ctx {
             })?;
         Ok(Ctx {
             shared: Arc::clone(state),
+            strict: state.strict,
             region,
             id,
             query: Query::parse(parts.uri.query()),

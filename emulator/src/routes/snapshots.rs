@@ -94,8 +94,8 @@ fn check_name_free(region: &RegionState, name: &str, except: &str) -> Result<(),
 }
 
 pub(crate) async fn list(ctx: Ctx) -> ApiResult {
-    let params = ListParams::from_query(&ctx.query, 200, 1000, "created_at:asc")?;
-    let expand = Expand::from_query(&ctx.query);
+    let params = ListParams::from_query(&ctx.query, ctx.strict, 200, 1000, "created_at:asc")?;
+    let expand = Expand::from_query(&ctx.query).unwrap_or_default();
     let name = ctx.query.get("name");
     let w = ctx.world();
     let region = &w.regions[ctx.region];
@@ -108,12 +108,14 @@ pub(crate) async fn list(ctx: Ctx) -> ApiResult {
 }
 
 pub(crate) async fn create(ctx: Ctx, body: Bytes) -> ApiResult {
-    let req: CreateRequest = parse_body(&body)?;
+    let req: CreateRequest = parse_body(&body, ctx.strict)?;
     check_len("name", &req.name, 1, 255)?;
-    let inst_ref = req.instance.resolve("instance")?;
+    let inst_ref = req.instance.resolve("instance", ctx.strict)?;
     let mut w = ctx.world();
     let (region, ids) = split(&mut w, ctx.region);
-    let inst = region.instance_by_ref(inst_ref)?;
+    let inst = region
+        .instance_by_ref(inst_ref)
+        .map_err(|e| e.in_body("instance"))?;
     let ready =
         inst.busy().is_none() && ["running", "stopped", "suspended"].contains(&inst.state.as_str());
     if !ready {
@@ -152,27 +154,31 @@ pub(crate) async fn create(ctx: Ctx, body: Bytes) -> ApiResult {
 }
 
 pub(crate) async fn get(ctx: Ctx) -> ApiResult {
-    let expand = Expand::from_query(&ctx.query);
+    let expand = Expand::from_query(&ctx.query).unwrap_or_default();
     let mut w = ctx.world();
     let snap = w.regions[ctx.region].snapshot_mut(&ctx.id)?.clone();
     ok(to_json(&w.regions[ctx.region], &snap, expand))
 }
 
 pub(crate) async fn restore(ctx: Ctx, body: Bytes) -> ApiResult {
-    let req: RestoreRequest = parse_body(&body)?;
+    let req: RestoreRequest = parse_body(&body, ctx.strict)?;
     instances::validate_common(
         &req.name,
         req.user_data.as_deref(),
         req.availability_zone.as_deref(),
         req.network.as_ref(),
+        ctx.strict,
     )?;
-    let mt_ref = req.machine_type.resolve("machine_type")?;
+    let mt_ref = req.machine_type.resolve("machine_type", ctx.strict)?;
     let mut w = ctx.world();
     let (region, ids) = split(&mut w, ctx.region);
     let snap = region.snapshot_mut(&ctx.id)?;
     check_available(snap, "restore")?;
     let (size, image_id) = (snap.size, snap.image_id.clone());
-    let mt = region.machine_type_by_ref(mt_ref)?.clone();
+    let mt = region
+        .machine_type_by_ref(mt_ref)
+        .map_err(|e| e.in_body("machine_type"))?
+        .clone();
     if mt.disk < size {
         return Err(ApiError::bad_request(
             "machine_type_incompatible",
@@ -208,7 +214,7 @@ pub(crate) async fn delete(ctx: Ctx) -> ApiResult {
 }
 
 pub(crate) async fn copy(ctx: Ctx, body: Bytes) -> ApiResult {
-    let req: CopyRequest = parse_body(&body)?;
+    let req: CopyRequest = parse_body(&body, ctx.strict)?;
     let Some(dest) = REGIONS
         .iter()
         .position(|(name, _)| *name == req.destination_region)
@@ -247,7 +253,7 @@ pub(crate) async fn copy(ctx: Ctx, body: Bytes) -> ApiResult {
 }
 
 pub(crate) async fn rename(ctx: Ctx, body: Bytes) -> ApiResult {
-    let req: RenameRequest = parse_body(&body)?;
+    let req: RenameRequest = parse_body(&body, ctx.strict)?;
     check_len("name", &req.name, 1, 255)?;
     let mut w = ctx.world();
     let region = &mut w.regions[ctx.region];

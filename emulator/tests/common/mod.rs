@@ -1,8 +1,8 @@
 //! Test client: real HTTP over loopback, and every response is checked
-//! against the shape its operation and status call for.
+//! against the spec's schema for its operation and status.
 #![allow(dead_code)]
 
-pub mod schema;
+pub mod spec;
 
 use std::time::Duration;
 
@@ -13,6 +13,10 @@ use serde_json::Value;
 pub const UBUNTU: &str = "cloud-ubuntu-24.04 LTS";
 pub const WINDOWS: &str = "windows-server-2022";
 pub const SMALL: &str = "BV1-1-10";
+/// A well-formed id that names nothing.
+pub const MISSING: &str = "00000000-0000-4000-8000-000000000000";
+/// The spec's default `expand` for reading one instance, which strict mode requires.
+pub const EXPAND_ALL: &str = "network,image,machine-type";
 
 /// A response, already shape-checked.
 #[derive(Debug)]
@@ -138,6 +142,19 @@ impl Api {
         body: Option<Vec<u8>>,
         extra_headers: &[(&str, &str)],
     ) -> Resp {
+        self.send_typed(method, path, body, extra_headers, Some("application/json"))
+            .await
+    }
+
+    /// [`send`](Self::send) with the body's content type chosen (`None`: no header).
+    pub async fn send_typed(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        extra_headers: &[(&str, &str)],
+        content_type: Option<&str>,
+    ) -> Resp {
         let mut req = self
             .http
             .request(method.clone(), format!("{}{path}", self.base));
@@ -148,7 +165,10 @@ impl Api {
             req = req.header(*k, *v);
         }
         if let Some(body) = body {
-            req = req.header("content-type", "application/json").body(body);
+            if let Some(ct) = content_type {
+                req = req.header("content-type", ct);
+            }
+            req = req.body(body);
         }
         let resp = req.send().await.expect("request failed");
         let status = resp.status().as_u16();
@@ -187,7 +207,7 @@ impl Api {
     }
 
     pub async fn instance(&self, id: &str) -> Value {
-        self.get(&format!("/v1/instances/{id}"))
+        self.get(&format!("/v1/instances/{id}?expand={EXPAND_ALL}"))
             .await
             .expect(200)
             .body
@@ -203,8 +223,9 @@ impl Api {
     }
 }
 
-/// Check one response against the operation's schema (success) or the
-/// error shapes (anything else), plus the headers every response carries.
+/// Check one response: the headers every response carries; the success
+/// status of its operation; the body against the spec's schema for that
+/// operation and status (success) or the one error shape (anything else).
 #[track_caller]
 pub fn check_response(method: &str, path: &str, resp: &Resp) {
     assert!(
@@ -212,38 +233,65 @@ pub fn check_response(method: &str, path: &str, resp: &Resp) {
         "{method} {path}: no X-Mgc-Trace-Id"
     );
     let bare = path.split('?').next().unwrap_or(path);
-    let shape = if resp.status < 300 {
-        let (_, _, success, ty) = schema::operation(method, bare).unwrap_or_else(|| {
+    let op = mgc_emulator::find_operation(method, bare);
+    if resp.status < 300 {
+        let op = op.unwrap_or_else(|| {
             panic!(
                 "{method} {path} answered {} but is no operation",
                 resp.status
             )
         });
         assert_eq!(
-            resp.status, *success,
-            "{method} {path}: success status should be {success}"
+            resp.status, op.success,
+            "{method} {path}: success status should be {}",
+            op.success
         );
-        *ty
-    } else if resp.status == 401 || resp.status == 422 {
-        "ShortError"
+        if op.success == 204 {
+            assert!(
+                resp.text.is_empty(),
+                "{method} {path}: 204 with a body: {}",
+                resp.text
+            );
+        }
     } else {
-        "Error"
-    };
-    if shape == "empty" {
-        assert!(
-            resp.text.is_empty(),
-            "{method} {path}: {} with a body: {}",
-            resp.status,
-            resp.text
-        );
-        return;
+        check_error_shape(method, path, resp);
     }
-    if let Err(e) = schema::check_str(shape, &resp.body) {
+    if matches!(resp.status, 429 | 503) {
+        assert!(
+            resp.header("retry-after").is_some(),
+            "{method} {path}: {} without Retry-After",
+            resp.status
+        );
+    }
+    let Some(spec) = spec::spec() else {
+        return;
+    };
+    let template = op.map_or(bare, |o| o.path);
+    if let Err(e) = spec.check(method, template, resp.status, &resp.body) {
         panic!(
-            "{method} {path} ({}): shape mismatch: {e}\nbody: {}",
+            "{method} {path} ({}): does not match the spec: {e}\nbody: {}",
             resp.status, resp.text
         );
     }
+}
+
+/// `{message, slug, details}`, with a snake_case slug, for every error status.
+#[track_caller]
+pub fn check_error_shape(method: &str, path: &str, resp: &Resp) {
+    let b = &resp.body;
+    let ok = b["message"].as_str().is_some_and(|m| !m.is_empty())
+        && b["slug"].as_str().is_some_and(|s| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        })
+        && b["details"].is_object()
+        && b.as_object().is_some_and(|m| m.len() == 3);
+    assert!(
+        ok,
+        "{method} {path} ({}): not the one error shape {{message, slug, details}} with a snake_case slug: {}",
+        resp.status, resp.text
+    );
 }
 
 /// A raw HTTP/1.1 exchange over a fresh TCP connection: returns every byte
@@ -259,7 +307,28 @@ pub async fn raw_exchange(emu: &Emulator, request: &str) -> std::io::Result<Vec<
     Ok(out)
 }
 
+/// A raw answer split into its head, its body and the `Content-Length` the
+/// head declares.
+pub fn split_raw(out: &[u8]) -> (String, String, usize) {
+    let text = String::from_utf8_lossy(out).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").expect("headers were sent");
+    let declared = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length: ")
+                .map(str::to_string)
+        })
+        .expect("content-length")
+        .trim()
+        .parse()
+        .unwrap();
+    (head.to_string(), body.to_string(), declared)
+}
+
 /// A GET request line + headers for `raw_exchange`.
 pub fn raw_get(path: &str) -> String {
-    format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nX-API-Key: k\r\nConnection: close\r\n\r\n")
+    format!(
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nX-API-Key: k\r\nX-API-Version: 1.1\r\nConnection: close\r\n\r\n"
+    )
 }
