@@ -165,10 +165,17 @@ async fn run(
     // 1. What can we run, and on what?
     let t = Instant::now();
     let types = client.send(ListMachineTypes::new()).await?.machine_types;
-    let mut small: Vec<&InstanceType> = types.iter().filter(|t| t.gpu.unwrap_or(0) == 0).collect();
+    // A type without a name cannot be asked for by name: skip it.
+    let mut small: Vec<&InstanceType> = types
+        .iter()
+        .filter(|t| t.gpu.unwrap_or(0) == 0 && t.name.is_some())
+        .collect();
     small.sort_by_key(|t| (t.vcpus, t.ram, t.disk));
     let (first_type, bigger_type) = match small.as_slice() {
-        [a, b, ..] => ((*a).clone(), (*b).clone()),
+        [a, b, ..] => (
+            a.name.clone().unwrap_or_default(),
+            b.name.clone().unwrap_or_default(),
+        ),
         _ => return Err(protocol("need at least two machine types")),
     };
     report.record(
@@ -176,8 +183,8 @@ async fn run(
         format!(
             "{} types; using {} then {}",
             types.len(),
-            first_type.name,
-            bigger_type.name
+            first_type,
+            bigger_type
         ),
         t,
     );
@@ -186,13 +193,21 @@ async fn run(
     let images = client.send(ListImages::new()).await?.images;
     let image: &Image = images
         .iter()
-        .filter(|i| i.status == ImageStatus::Active && i.platform.as_deref() == Some("linux"))
-        .find(|i| i.name.to_lowercase().contains("ubuntu"))
-        .or_else(|| images.iter().find(|i| i.status == ImageStatus::Active))
+        .filter(|i| i.status == Some(ImageStatus::Active) && i.platform.as_deref() == Some("linux"))
+        .find(|i| {
+            i.name
+                .as_deref()
+                .is_some_and(|n| n.to_lowercase().contains("ubuntu"))
+        })
+        .or_else(|| {
+            images
+                .iter()
+                .find(|i| i.status == Some(ImageStatus::Active))
+        })
         .ok_or_else(|| protocol("no active image"))?;
     report.record(
         "list images",
-        format!("{} images; using {}", images.len(), image.name),
+        format!("{} images; using {}", images.len(), shown(&image.name)),
         t,
     );
 
@@ -201,7 +216,7 @@ async fn run(
     let name = format!("quickstart-{:04x}", fastrand::u16(..));
     let mut create = CreateInstance::new(
         name.as_str(),
-        IdOrName::name(first_type.name.as_str()),
+        IdOrName::name(first_type.as_str()),
         IdOrName::id(image.id.as_str()),
     );
     if let Ok(key) = std::env::var("MGC_SSH_KEY") {
@@ -217,7 +232,12 @@ async fn run(
         .await?;
     report.record(
         format!("create {name}"),
-        format!("{} is {}/{}", instance.id, instance.status, instance.state),
+        format!(
+            "{} is {}/{}",
+            instance.id,
+            shown(&instance.status),
+            shown(&instance.state)
+        ),
         t,
     );
 
@@ -241,7 +261,9 @@ async fn run(
         "snapshot",
         format!(
             "{} is {} ({} GB)",
-            snapshot.id, snapshot.state, snapshot.size
+            snapshot.id,
+            shown(&snapshot.state),
+            shown(&snapshot.size)
         ),
         t,
     );
@@ -251,7 +273,7 @@ async fn run(
         .send(RestoreSnapshot::new(
             &snapshot_id,
             format!("{name}-restored"),
-            IdOrName::name(first_type.name.as_str()),
+            IdOrName::name(first_type.as_str()),
         ))
         .await?
         .id;
@@ -264,7 +286,7 @@ async fn run(
         .await?;
     report.record(
         "restore snapshot",
-        format!("{} is {}", restored.id, restored.state),
+        format!("{} is {}", restored.id, shown(&restored.state)),
         t,
     );
 
@@ -283,7 +305,7 @@ async fn run(
     client
         .send(RetypeInstance::new(
             &id,
-            IdOrName::name(bigger_type.name.as_str()),
+            IdOrName::name(bigger_type.as_str()),
         ))
         .await?;
     let retyped = client
@@ -374,4 +396,9 @@ fn protocol(reason: &'static str) -> mgc::Error {
         operation: "quickstart",
         reason: reason.into(),
     }
+}
+
+/// A field the server may leave out, for the report.
+fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
+    value.as_ref().map_or_else(|| "?".to_owned(), T::to_string)
 }

@@ -24,11 +24,18 @@ fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, serde_json::Error>
     serde_json::from_value(value)
 }
 
+/// The instant of a timestamp the test expects to be there and readable.
+fn at(t: &Option<Timestamp>) -> chrono::DateTime<Utc> {
+    t.as_ref()
+        .and_then(Timestamp::as_datetime)
+        .expect("a readable timestamp")
+}
+
 #[test]
 fn instance_examples_decode() {
     let list: ListInstancesResponse = decode("instances_list.json");
     assert_eq!(
-        list.meta.page,
+        list.meta.unwrap().page,
         Meta {
             limit: 50,
             offset: 0,
@@ -39,19 +46,19 @@ fn instance_examples_decode() {
     assert_eq!(list.items().len(), 1);
     let instance = &list.instances[0];
     assert_eq!(instance.id, "2ae0b896-855c-456c-b4a5-c8f4e6d2f4f6");
-    assert_eq!(instance.status, InstanceStatus::Completed);
-    assert_eq!(instance.state, InstanceState::Running);
+    assert_eq!(instance.status, Some(InstanceStatus::Completed));
+    assert_eq!(instance.state, Some(InstanceState::Running));
     assert_eq!(
-        instance.created_at,
+        at(&instance.created_at),
         Utc.with_ymd_and_hms(2022, 6, 10, 18, 33, 12).unwrap()
     );
     assert_eq!(
-        instance.error.as_ref().unwrap().slug,
-        "create_instance.keypair.not_found"
+        instance.error.as_ref().unwrap().slug.as_deref(),
+        Some("create_instance.keypair.not_found")
     );
     let ports = instance.network.as_ref().unwrap().ports.as_ref().unwrap();
     assert_eq!(ports[0].id, "2ae0b896-855c-456c-b4a5-c8f4e6d2f4f6");
-    assert_eq!(list.meta(), Some(&list.meta.page));
+    assert_eq!(list.meta(), Some(&list.meta.unwrap().page));
 
     let one: Instance = decode("instance.json");
     assert_eq!(one.name.as_deref(), Some("instance-name"));
@@ -68,16 +75,19 @@ fn instance_examples_decode() {
     assert_eq!(logs.logs, ["FAKE CONSOLE OUTPUT", "ANOTHER", "LAST LINE"]);
 
     let error: InstanceError = decode("instance_error.json");
-    assert_eq!(error.slug, "Unauthorized");
+    assert_eq!(error.slug.as_deref(), Some("Unauthorized"));
 }
 
 #[test]
 fn windows_password_decodes_and_never_prints() {
     let answer: WindowsPasswordResponse = decode("windows_password.json");
-    assert_eq!(answer.instance.password.expose(), "admin-password");
+    assert_eq!(
+        answer.instance.password.as_ref().unwrap().expose(),
+        "admin-password"
+    );
     assert_eq!(answer.instance.user.as_deref(), Some("admin"));
     assert_eq!(
-        answer.instance.created_at,
+        at(&answer.instance.created_at),
         Utc.with_ymd_and_hms(2022, 1, 1, 0, 0, 10).unwrap()
     );
     assert!(!format!("{answer:?}").contains("admin-password"));
@@ -87,18 +97,18 @@ fn windows_password_decodes_and_never_prints() {
 fn image_examples_decode() {
     let list: ImageList = decode("images_list.json");
     let image = &list.images[0];
-    assert_eq!(image.status, ImageStatus::Active);
+    assert_eq!(image.status, Some(ImageStatus::Active));
     assert_eq!(
         image.minimum_requirements,
-        MinimumRequirements {
-            vcpu: 1,
-            ram: 1,
-            disk: 2
-        }
+        Some(MinimumRequirements {
+            vcpu: Some(1),
+            ram: Some(1),
+            disk: Some(2)
+        })
     );
     assert_eq!(
-        image.end_life_at,
-        Some(Utc.with_ymd_and_hms(2022, 6, 10, 18, 33, 12).unwrap())
+        at(&image.end_life_at),
+        Utc.with_ymd_and_hms(2022, 6, 10, 18, 33, 12).unwrap()
     );
     assert_eq!(
         image.availability_zones.as_deref(),
@@ -107,10 +117,10 @@ fn image_examples_decode() {
     assert_eq!(list.meta().unwrap().total, 100);
 
     let custom: CustomImageList = decode("custom_images_list.json");
-    assert_eq!(custom.meta.page.limit, 10);
+    assert_eq!(custom.meta().unwrap().limit, 10);
     let image = &custom.images[0];
-    assert_eq!(image.platform, Platform::Linux);
-    assert_eq!(image.license, License::Unlicensed);
+    assert_eq!(image.platform, Some(Platform::Linux));
+    assert_eq!(image.license, Some(License::Unlicensed));
     assert_eq!(
         image.requirements,
         Some(CustomImageRequirements {
@@ -141,12 +151,18 @@ fn image_examples_decode() {
 fn machine_type_examples_decode() {
     let machine: MachineTypeList = decode("machine_types_list.json");
     let t = &machine.machine_types[0];
-    assert_eq!((t.vcpus, t.ram, t.disk, t.gpu), (2, 2, 10, Some(1)));
+    assert_eq!(
+        (t.vcpus, t.ram, t.disk, t.gpu),
+        (Some(2), Some(2), Some(10), Some(1))
+    );
     assert_eq!(t.sku.as_deref(), Some("some_sku"));
     assert_eq!(machine.items().len(), 1);
 
     let instance_types: InstanceTypeList = decode("instance_types_list.json");
-    assert_eq!(instance_types.instance_types[0].name, "BV1-1-40");
+    assert_eq!(
+        instance_types.instance_types[0].name.as_deref(),
+        Some("BV1-1-40")
+    );
     assert_eq!(instance_types.instance_types[0].sku, None);
     assert_eq!(instance_types.meta().unwrap().count, 50);
 
@@ -158,10 +174,10 @@ fn machine_type_examples_decode() {
 fn snapshot_examples_decode() {
     let list: ListSnapshotsResponse = decode("snapshots_list.json");
     let snapshot = &list.snapshots[0];
-    assert_eq!(snapshot.status, SnapshotStatus::Completed);
-    assert_eq!(snapshot.state, SnapshotState::Available);
-    assert!(snapshot.state.is_available());
-    assert_eq!(snapshot.size, 1000);
+    assert_eq!(snapshot.status, Some(SnapshotStatus::Completed));
+    assert_eq!(snapshot.state, Some(SnapshotState::Available));
+    assert!(snapshot.state.as_ref().unwrap().is_available());
+    assert_eq!(snapshot.size, Some(1000));
     let from = snapshot.instance.as_ref().unwrap();
     assert_eq!(
         from.image.as_ref().unwrap().id,
@@ -208,14 +224,15 @@ fn a_full_instance_round_trips() {
         Some("2804:7f4:a000::12")
     );
     assert_eq!(interfaces[1].associated_public_ipv4, None);
-    assert!(instance.status.is_error());
-    assert!(instance.status.is_terminal());
-    assert!(instance.state.is_error());
+    let status = instance.status.as_ref().unwrap();
+    assert!(status.is_error());
+    assert!(status.is_terminal());
+    assert!(instance.state.as_ref().unwrap().is_error());
     assert_eq!(
-        instance.error.as_ref().unwrap().slug,
-        "create_instance.quota.ram"
+        instance.error.as_ref().unwrap().slug.as_deref(),
+        Some("create_instance.quota.ram")
     );
-    assert_eq!(instance.created_at.timestamp_subsec_micros(), 589_793);
+    assert_eq!(at(&instance.created_at).timestamp_subsec_micros(), 589_793);
 
     // Serialize gives back the same document, and that decodes to the same value.
     let written = serde_json::to_value(&instance).unwrap();
@@ -257,14 +274,18 @@ fn unknown_fields_and_values_are_tolerated() {
     raw["machine_type"]["brand_new_field"] = json!(true);
     raw["network"] = json!({"interfaces": [{"id": "nic-1", "mtu": 9000}], "dns": "x"});
     let instance: Instance = from_value(raw).unwrap();
+    let status = instance.status.as_ref().unwrap();
     assert_eq!(
-        instance.status,
-        InstanceStatus::Other("creating_error_capacity".into())
+        status,
+        &InstanceStatus::Other("creating_error_capacity".into())
     );
-    assert!(instance.status.is_error());
-    assert!(!instance.status.is_known());
-    assert_eq!(instance.status.to_string(), "creating_error_capacity");
-    assert_eq!(instance.state, InstanceState::Other("hibernated".into()));
+    assert!(status.is_error());
+    assert!(!status.is_known());
+    assert_eq!(status.to_string(), "creating_error_capacity");
+    assert_eq!(
+        instance.state,
+        Some(InstanceState::Other("hibernated".into()))
+    );
     assert_eq!(instance.network.unwrap().interfaces.unwrap()[0].name, None);
 
     let status: InstanceStatus = "rebuilding".parse().unwrap();
@@ -330,9 +351,9 @@ fn timestamps_are_lenient() {
         let mut value = minimal_instance();
         value["created_at"] = json!(raw);
         let instance: Instance = from_value(value).unwrap_or_else(|e| panic!("{raw}: {e}"));
-        assert_eq!(instance.created_at.timestamp(), 1_704_067_200, "{raw}");
+        assert_eq!(at(&instance.created_at).timestamp(), 1_704_067_200, "{raw}");
         assert_eq!(
-            instance.created_at.timestamp_subsec_micros(),
+            at(&instance.created_at).timestamp_subsec_micros(),
             micros,
             "{raw}"
         );
@@ -349,12 +370,20 @@ fn timestamps_are_lenient() {
     );
     let mut value = minimal_instance();
     value["updated_at"] = json!("2024-02-03T04:05:06");
-    let updated = from_value::<Instance>(value).unwrap().updated_at.unwrap();
-    assert_eq!(updated, Utc.with_ymd_and_hms(2024, 2, 3, 4, 5, 6).unwrap());
+    let updated = from_value::<Instance>(value).unwrap().updated_at;
+    assert_eq!(
+        at(&updated),
+        Utc.with_ymd_and_hms(2024, 2, 3, 4, 5, 6).unwrap()
+    );
 
+    // Text that is no time at all is kept as it came, and fails nothing.
     let mut value = minimal_instance();
     value["created_at"] = json!("last tuesday");
-    assert!(from_value::<Instance>(value).is_err());
+    let created = from_value::<Instance>(value).unwrap().created_at.unwrap();
+    assert_eq!(
+        (created.as_datetime(), created.raw()),
+        (None, "last tuesday")
+    );
 }
 
 #[test]
@@ -375,54 +404,6 @@ fn nulls_where_the_api_allows_them() {
     let instance: Instance = from_value(value).unwrap();
     assert_eq!(instance.machine_type, None);
     assert_eq!(instance.labels, None);
-}
-
-#[test]
-fn missing_required_fields_fail() {
-    for key in ["id", "status", "state", "created_at"] {
-        let mut value = minimal_instance();
-        value.as_object_mut().unwrap().remove(key);
-        assert!(
-            from_value::<Instance>(value).is_err(),
-            "instance without {key}"
-        );
-    }
-
-    let image: Value =
-        serde_json::from_str::<Value>(&fixture("images_list.json")).unwrap()["images"][0].clone();
-    for key in ["id", "name", "status", "minimum_requirements"] {
-        let mut value = image.clone();
-        value.as_object_mut().unwrap().remove(key);
-        assert!(from_value::<Image>(value).is_err(), "image without {key}");
-    }
-
-    let snapshot: Value = serde_json::from_str(&fixture("snapshot.json")).unwrap();
-    for key in ["id", "status", "state", "created_at", "size"] {
-        let mut value = snapshot.clone();
-        value.as_object_mut().unwrap().remove(key);
-        assert!(
-            from_value::<Snapshot>(value).is_err(),
-            "snapshot without {key}"
-        );
-    }
-
-    let mut list: Value = serde_json::from_str(&fixture("instances_list.json")).unwrap();
-    list.as_object_mut().unwrap().remove("meta");
-    assert!(from_value::<ListInstancesResponse>(list).is_err());
-
-    assert!(from_value::<CreateResponse>(json!({})).is_err());
-    assert!(
-        from_value::<WindowsPasswordResponse>(
-            json!({"instance": {"id": "i", "created_at": "2024-01-01T00:00:00Z"}})
-        )
-        .is_err()
-    );
-    assert!(
-        from_value::<CustomImage>(
-            json!({"id": "i", "name": "n", "status": "active", "platform": "linux"})
-        )
-        .is_err()
-    );
 }
 
 #[test]

@@ -129,5 +129,5 @@ crate::endpoint! {
 
 paginated!(ListImages, 50);
 paginated!(ListCustomImages, 50);
-list_page!(ImageList, images, Image);
-list_page!(CustomImageList, images, CustomImage);
+list_page!(ImageList, images["images"], Image);
+list_page!(CustomImageList, images["images"], CustomImage);

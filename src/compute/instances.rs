@@ -256,4 +256,4 @@ crate::endpoint! {
 }
 
 paginated!(ListInstances, 50);
-list_page!(ListInstancesResponse, instances, Instance);
+list_page!(ListInstancesResponse, instances["instances"], Instance);

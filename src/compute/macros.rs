@@ -113,15 +113,20 @@ macro_rules! string_enum {
     };
 }
 
-/// Implements [`Page`](crate::paging::Page) for a list response: `items` is the
-/// field holding the list.
+/// Implements [`Page`](crate::paging::Page) and `Deserialize` for a list response:
+/// `items` is the field holding the list, read from any of the `wire` members.
+///
+/// Decoding follows the policy in [`lenient`](crate::compute::lenient): the body
+/// must be an object (an array is not a page), the item list must be an array of
+/// items that each have their identity, and `meta` is `None` when it is missing or
+/// unreadable. Unknown members are skipped.
 macro_rules! list_page {
-    ($list:ty, $items:ident, $item:ty) => {
+    ($list:ident, $items:ident [$($wire:literal),+], $item:ty) => {
         impl $crate::paging::Page for $list {
             type Item = $item;
 
             fn meta(&self) -> ::core::option::Option<&$crate::paging::Meta> {
-                ::core::option::Option::Some(&self.meta.page)
+                self.meta.as_ref().map(|meta| &meta.page)
             }
 
             fn items(&self) -> &[$item] {
@@ -130,6 +135,46 @@ macro_rules! list_page {
 
             fn into_items(self) -> ::std::vec::Vec<$item> {
                 self.$items
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $list {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = $list;
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str(concat!("an object (", stringify!($list), ")"))
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::core::result::Result<$list, A::Error> {
+                        let mut items = ::std::vec::Vec::new();
+                        let mut meta = ::core::option::Option::None;
+                        while let ::core::option::Option::Some(key) =
+                            map.next_key::<::std::borrow::Cow<'de, str>>()?
+                        {
+                            match &*key {
+                                $($wire)|+ => {
+                                    items = map.next_value::<$crate::compute::lenient::Items<$item>>()?.0;
+                                }
+                                "meta" => {
+                                    meta = map
+                                        .next_value::<$crate::compute::lenient::Opt<$crate::paging::ListMeta>>()?
+                                        .0;
+                                }
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        ::core::result::Result::Ok($list { $items: items, meta })
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
             }
         }
     };

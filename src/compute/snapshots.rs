@@ -127,4 +127,4 @@ crate::endpoint! {
 }
 
 paginated!(ListSnapshots, 200);
-list_page!(ListSnapshotsResponse, snapshots, Snapshot);
+list_page!(ListSnapshotsResponse, snapshots["snapshots"], Snapshot);

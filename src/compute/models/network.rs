@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::common::{IdOrName, IdRef};
+use crate::compute::lenient;
 
 /// The network of an instance.
 ///
@@ -13,13 +14,25 @@ use super::common::{IdOrName, IdRef};
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Network {
     /// The VPC the instance is in (expanded reads).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc: Option<IdOrName>,
     /// The network interfaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub interfaces: Option<Vec<NetworkInterface>>,
     /// The network ports, in the version 1 shape.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ports: Option<Vec<NetworkPort>>,
 }
 
@@ -29,19 +42,39 @@ pub struct NetworkInterface {
     /// The interface id.
     pub id: String,
     /// The interface name (expanded reads).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The security group ids of the interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_groups: Option<Vec<String>>,
     /// Whether this is the instance's primary interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub primary: Option<bool>,
     /// The public IPv4 address associated with the interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub associated_public_ipv4: Option<String>,
     /// The interface's addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ip_addresses: Option<IpAddressNewExpand>,
 }
 
@@ -49,10 +82,14 @@ pub struct NetworkInterface {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct IpAddressNewExpand {
     /// The private IPv4 address.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt")]
     pub private_ipv4: Option<String>,
     /// The public IPv6 address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_ipv6: Option<String>,
 }
 
@@ -62,11 +99,16 @@ pub struct NetworkPort {
     /// The port id.
     pub id: String,
     /// The port name (expanded reads).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The port's addresses (expanded reads).
     #[serde(
         default,
+        deserialize_with = "lenient::opt",
         rename = "ipAddresses",
         skip_serializing_if = "Option::is_none"
     )]
@@ -77,13 +119,17 @@ pub struct NetworkPort {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PortIpAddresses {
     /// The public IPv4 address.
-    #[serde(default, rename = "publicIpAddress")]
+    #[serde(default, deserialize_with = "lenient::opt", rename = "publicIpAddress")]
     pub public_ip_address: Option<String>,
     /// The private IPv4 address.
-    #[serde(default, rename = "privateIpAddress")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt",
+        rename = "privateIpAddress"
+    )]
     pub private_ip_address: Option<String>,
     /// The IPv6 address.
-    #[serde(default, rename = "ipV6Address")]
+    #[serde(default, deserialize_with = "lenient::opt", rename = "ipV6Address")]
     pub ipv6_address: Option<String>,
 }
 
