@@ -442,3 +442,427 @@ fn go_constants() {
     assert_eq!(VM_INSTANCE_HEADER_VERSION, "1.1");
     assert_eq!(DEFAULT_BASE_PATH, "/compute");
 }
+
+// --- the decoding policy: only identity is required ---
+
+/// Decodes from bytes, the way the client does.
+fn from_bytes<T: DeserializeOwned>(value: &Value) -> Result<T, serde_json::Error> {
+    serde_json::from_slice(&serde_json::to_vec(value).unwrap())
+}
+
+#[test]
+fn every_model_decodes_from_its_identity_alone() {
+    let id = json!({"id": "x"});
+    let instance: Instance = from_bytes(&id).unwrap();
+    assert_eq!(
+        (instance.id.as_str(), &instance.status, &instance.state),
+        ("x", &None, &None)
+    );
+    assert_eq!((instance.created_at, instance.name), (None, None));
+    let image: Image = from_bytes(&id).unwrap();
+    assert_eq!((image.status, image.minimum_requirements), (None, None));
+    let custom: CustomImage = from_bytes(&id).unwrap();
+    assert_eq!((custom.platform, custom.license), (None, None));
+    let machine: InstanceType = from_bytes(&id).unwrap();
+    assert_eq!(
+        (machine.vcpus, machine.disk, machine.status),
+        (None, None, None)
+    );
+    let snapshot: Snapshot = from_bytes(&id).unwrap();
+    assert_eq!((snapshot.size, snapshot.created_at), (None, None));
+    assert_eq!(from_bytes::<CreateResponse>(&id).unwrap().id, "x");
+    let nested = (
+        from_bytes::<InstanceTypes>(&id).unwrap().vcpus,
+        from_bytes::<VmImage>(&id).unwrap().name,
+        from_bytes::<SnapshotInstance>(&id).unwrap().image,
+        from_bytes::<NetworkInterface>(&id).unwrap().primary,
+        from_bytes::<NetworkPort>(&id).unwrap().ip_addresses,
+    );
+    assert_eq!(nested, (None, None, None, None, None));
+    let access: WindowsPasswordResponse = from_bytes(&json!({"instance": {"id": "x"}})).unwrap();
+    assert!(access.instance.password.is_none() && access.instance.created_at.is_none());
+
+    // Models without an identity of their own decode from an empty object.
+    let empty = json!({});
+    assert!(
+        from_bytes::<InitLogResponse>(&empty)
+            .unwrap()
+            .logs
+            .is_empty()
+    );
+    assert_eq!(from_bytes::<InstanceError>(&empty).unwrap().slug, None);
+    assert_eq!(
+        from_bytes::<MinimumRequirements>(&empty).unwrap(),
+        MinimumRequirements::default()
+    );
+    assert_eq!(from_bytes::<Network>(&empty).unwrap(), Network::default());
+    assert_eq!(
+        from_bytes::<IpAddressNewExpand>(&empty).unwrap(),
+        IpAddressNewExpand::default()
+    );
+    fn empty_page<P: Page + std::fmt::Debug>() {
+        let page: P = from_bytes(&json!({})).unwrap();
+        assert!(page.items().is_empty() && page.meta().is_none(), "{page:?}");
+        let page: P = from_bytes(&json!({"meta": null, "extra": [1]})).unwrap();
+        assert!(page.items().is_empty() && page.meta().is_none(), "{page:?}");
+    }
+    empty_page::<ListInstancesResponse>();
+    empty_page::<ImageList>();
+    empty_page::<CustomImageList>();
+    empty_page::<InstanceTypeList>();
+    empty_page::<MachineTypeList>();
+    empty_page::<ListSnapshotsResponse>();
+}
+
+#[test]
+fn odd_values_in_non_identity_fields_become_none() {
+    let instance: Instance = from_bytes(&json!({
+        "id": "i",
+        "name": 42,
+        "status": {"code": 1},
+        "state": null,
+        "created_at": 1_700_000_000,
+        "machine_type": {"id": "mt", "vcpus": -2, "ram": 4_294_967_296u64, "disk": "40"},
+        "image": {"name": "no id"},
+        "network": {"interfaces": [{"id": "nic", "primary": "yes"}], "vpc": 7},
+        "labels": ["a", 1],
+        "error": {"message": ["x"], "slug": "s"},
+    }))
+    .unwrap();
+    assert_eq!(
+        (instance.name, instance.status, instance.state),
+        (None, None, None)
+    );
+    assert_eq!(instance.created_at, None);
+    let machine = instance.machine_type.unwrap();
+    assert_eq!(
+        (machine.vcpus, machine.ram, machine.disk),
+        (None, None, None)
+    );
+    assert_eq!(
+        instance.image, None,
+        "a reference without its id is no reference"
+    );
+    let network = instance.network.unwrap();
+    assert_eq!(network.vpc, None);
+    assert_eq!(network.interfaces.unwrap()[0].primary, None);
+    assert_eq!(instance.labels, None);
+    let error = instance.error.unwrap();
+    assert_eq!((error.message, error.slug.as_deref()), (None, Some("s")));
+
+    let logs: InitLogResponse = from_bytes(&json!({"logs": ["a", 2, null, {"b": 1}]})).unwrap();
+    assert_eq!(logs.logs, ["a", "2", "null", r#"{"b":1}"#]);
+}
+
+/// A snapshot page whose third item has an unreadable timestamp, a negative size
+/// and no status, under a `meta` with a negative count.
+fn odd_third_item_page() -> Value {
+    let good = |n: u32| {
+        json!({
+            "id": format!("s-{n}"),
+            "name": format!("snap-{n}"),
+            "status": "completed",
+            "state": "available",
+            "created_at": "2024-01-01T00:00:00Z",
+            "size": 10,
+        })
+    };
+    json!({
+        "snapshots": [
+            good(1),
+            good(2),
+            {"id": "s-3", "name": "snap-3", "state": "new", "created_at": "31/12/2024 10h", "size": -5},
+            good(4),
+        ],
+        "meta": {"page": {"limit": 50, "offset": 0, "count": -4, "total": 4}},
+    })
+}
+
+#[test]
+fn a_page_with_one_odd_item_decodes_every_item() {
+    let page: ListSnapshotsResponse = from_bytes(&odd_third_item_page()).unwrap();
+    assert_eq!(page.items().len(), 4);
+    let odd = &page.snapshots[2];
+    assert_eq!(
+        (odd.id.as_str(), &odd.status, odd.size),
+        ("s-3", &None, None)
+    );
+    let created = odd.created_at.as_ref().unwrap();
+    assert_eq!(
+        (created.raw(), created.as_datetime()),
+        ("31/12/2024 10h", None)
+    );
+    assert_eq!(odd.state, Some(SnapshotState::New));
+    assert_eq!(page.snapshots[3].size, Some(10));
+    assert_eq!(page.meta(), None, "a meta paging cannot trust is no meta");
+
+    // The same for instances: a third instance with a bad timestamp, a negative
+    // vCPU count and no status.
+    let mut list: Value = serde_json::from_str(&fixture("instances_list.json")).unwrap();
+    let first = list["instances"][0].clone();
+    let mut odd = first.clone();
+    odd["id"] = json!("third");
+    odd["created_at"] = json!("yesterday");
+    odd["machine_type"] = json!({"id": "mt", "vcpus": -1});
+    odd.as_object_mut().unwrap().remove("status");
+    list["instances"] = json!([first.clone(), first, odd]);
+    let page: ListInstancesResponse = from_bytes(&list).unwrap();
+    let third = &page.instances[2];
+    assert_eq!((third.id.as_str(), &third.status), ("third", &None));
+    assert_eq!(third.created_at.as_ref().unwrap().raw(), "yesterday");
+    assert_eq!(third.machine_type.as_ref().unwrap().vcpus, None);
+    assert_eq!(page.instances[0].status, Some(InstanceStatus::Completed));
+}
+
+#[test]
+fn wrong_shapes_and_missing_identity_still_fail() {
+    // Not an object at the top.
+    for body in [json!([]), json!(null), json!("x"), json!(42)] {
+        assert!(
+            from_bytes::<ListInstancesResponse>(&body).is_err(),
+            "{body}"
+        );
+        assert!(from_bytes::<ImageList>(&body).is_err(), "{body}");
+        assert!(from_bytes::<CreateResponse>(&body).is_err(), "{body}");
+    }
+    for body in [json!(null), json!("x"), json!(42), json!([])] {
+        assert!(from_bytes::<Instance>(&body).is_err(), "{body}");
+        assert!(from_bytes::<Snapshot>(&body).is_err(), "{body}");
+    }
+    // A list field that is not an array.
+    for items in [json!({}), json!("x"), json!(3)] {
+        let body = json!({"snapshots": items});
+        assert!(
+            from_bytes::<ListSnapshotsResponse>(&body).is_err(),
+            "{body}"
+        );
+    }
+    // No identity, or an identity of the wrong type.
+    for body in [
+        json!({}),
+        json!({"id": null}),
+        json!({"id": 7}),
+        json!({"name": "x"}),
+    ] {
+        assert!(from_bytes::<Instance>(&body).is_err(), "{body}");
+        assert!(from_bytes::<Image>(&body).is_err(), "{body}");
+        assert!(from_bytes::<CustomImage>(&body).is_err(), "{body}");
+        assert!(from_bytes::<InstanceType>(&body).is_err(), "{body}");
+        assert!(from_bytes::<Snapshot>(&body).is_err(), "{body}");
+        assert!(from_bytes::<CreateResponse>(&body).is_err(), "{body}");
+    }
+    assert!(from_bytes::<WindowsPasswordResponse>(&json!({"instance": {}})).is_err());
+    assert!(from_bytes::<WindowsPasswordResponse>(&json!({})).is_err());
+    let mut page = odd_third_item_page();
+    page["snapshots"][2].as_object_mut().unwrap().remove("id");
+    assert!(from_bytes::<ListSnapshotsResponse>(&page).is_err());
+}
+
+/// Serves `body` as the answer to every request, on loopback, until dropped.
+struct Answer {
+    base: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Answer {
+    async fn start(body: Value) -> Answer {
+        let body = serde_json::to_string(&body).unwrap();
+        let app = axum::Router::new().fallback(move || {
+            let body = body.clone();
+            async move { ([("content-type", "application/json")], body) }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}/br-se1", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+                .unwrap();
+        });
+        Answer {
+            base,
+            stop: Some(stop),
+        }
+    }
+
+    fn client(&self) -> mgc::Client {
+        mgc::Client::builder()
+            .api_key("k")
+            .base_url(&self.base)
+            .build()
+            .unwrap()
+    }
+}
+
+impl Drop for Answer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+#[tokio::test]
+async fn over_http_an_odd_item_decodes_and_a_missing_id_names_its_path() {
+    let server = Answer::start(odd_third_item_page()).await;
+    let page = server.client().send(ListSnapshots::new()).await.unwrap();
+    assert_eq!(page.snapshots.len(), 4);
+    assert_eq!(page.snapshots[2].size, None);
+    drop(server);
+
+    let mut body = odd_third_item_page();
+    body["snapshots"][2].as_object_mut().unwrap().remove("id");
+    let server = Answer::start(body).await;
+    let err = server
+        .client()
+        .send(ListSnapshots::new())
+        .await
+        .unwrap_err();
+    match &err {
+        mgc::Error::Decode { path, message, .. } => {
+            assert_eq!(path, "snapshots[2]", "{err}");
+            assert!(message.contains("missing field `id`"), "{err}");
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    drop(server);
+
+    let server = Answer::start(json!({"snapshots": {"id": "s"}})).await;
+    let err = server
+        .client()
+        .send(ListSnapshots::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, mgc::Error::Decode { path, .. } if path == "snapshots"),
+        "{err:?}"
+    );
+}
+
+mod drift {
+    //! Random drift applied to valid bodies: fields deleted, scalars replaced
+    //! with odd values. Decoding never fails as long as identity is left alone.
+
+    use super::*;
+    use proptest::prelude::*;
+    use proptest::sample::Index;
+
+    /// Every valid body we hold, with the decoder of its type and the top-level
+    /// members that carry identity (never deleted).
+    fn bodies() -> Vec<(
+        &'static str,
+        fn(&Value) -> Result<(), String>,
+        &'static [&'static str],
+    )> {
+        fn ok<T: DeserializeOwned>(value: &Value) -> Result<(), String> {
+            from_bytes::<T>(value).map(drop).map_err(|e| e.to_string())
+        }
+        vec![
+            ("instances_list.json", ok::<ListInstancesResponse>, &[]),
+            ("instance.json", ok::<Instance>, &[]),
+            ("instance_full.json", ok::<Instance>, &[]),
+            ("instance_error.json", ok::<InstanceError>, &[]),
+            ("images_list.json", ok::<ImageList>, &[]),
+            ("custom_images_list.json", ok::<CustomImageList>, &[]),
+            ("custom_image.json", ok::<CustomImage>, &[]),
+            ("machine_types_list.json", ok::<MachineTypeList>, &[]),
+            ("instance_types_list.json", ok::<InstanceTypeList>, &[]),
+            ("machine_type.json", ok::<InstanceType>, &[]),
+            ("snapshots_list.json", ok::<ListSnapshotsResponse>, &[]),
+            ("snapshot.json", ok::<Snapshot>, &[]),
+            (
+                "windows_password.json",
+                ok::<WindowsPasswordResponse>,
+                &["instance"],
+            ),
+            ("init_logs.json", ok::<InitLogResponse>, &[]),
+            ("created.json", ok::<CreateResponse>, &[]),
+        ]
+    }
+
+    const ODD: [fn() -> Value; 12] = [
+        || Value::Null,
+        || json!(-1),
+        || json!(i64::MIN),
+        || json!(u64::MAX),
+        || json!(1.5),
+        || json!(1e300),
+        || json!(""),
+        || json!("not-a-value"),
+        || json!(true),
+        || json!({}),
+        || json!([]),
+        || json!([1, "x"]),
+    ];
+
+    /// Paths (JSON pointers) of members that may be deleted, and of scalars that
+    /// may be replaced; `id` is identity wherever it appears.
+    fn targets(
+        value: &Value,
+        at: String,
+        top: bool,
+        protected: &[&str],
+        out: &mut (Vec<String>, Vec<String>),
+    ) {
+        match value {
+            Value::Object(map) => {
+                for (key, member) in map {
+                    if key == "id" || (top && protected.contains(&key.as_str())) {
+                        continue;
+                    }
+                    let path = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+                    out.0.push(path.clone());
+                    targets(member, path, false, protected, out);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    targets(item, format!("{at}/{i}"), false, protected, out);
+                }
+            }
+            _ if !at.is_empty() => out.1.push(at),
+            _ => {}
+        }
+    }
+
+    fn drift(mut body: Value, protected: &[&str], steps: &[(bool, Index, usize)]) -> Value {
+        for (delete, which, odd) in steps {
+            let mut found = (Vec::new(), Vec::new());
+            targets(&body, String::new(), true, protected, &mut found);
+            let (deletable, scalars) = found;
+            if *delete && !deletable.is_empty() {
+                let path = which.get(&deletable);
+                let (parent, key) = path.rsplit_once('/').unwrap();
+                let key = key.replace("~1", "/").replace("~0", "~");
+                if let Some(Value::Object(map)) = body.pointer_mut(parent) {
+                    map.remove(&key);
+                }
+            } else if !scalars.is_empty() {
+                let path = which.get(&scalars);
+                *body.pointer_mut(path).unwrap() = ODD[*odd % ODD.len()]();
+            }
+        }
+        body
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn drifted_bodies_always_decode(
+            which in 0usize..15,
+            steps in prop::collection::vec((any::<bool>(), any::<Index>(), 0usize..12), 1..12),
+        ) {
+            let all = bodies();
+            let (name, decode, protected) = all[which % all.len()];
+            let body: Value = serde_json::from_str(&fixture(name)).unwrap();
+            prop_assert!(decode(&body).is_ok(), "{name} itself must decode");
+            let drifted = drift(body, protected, &steps);
+            let outcome = decode(&drifted);
+            prop_assert!(outcome.is_ok(), "{name}: {:?}\n{drifted:#}", outcome);
+        }
+    }
+}
