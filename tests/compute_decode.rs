@@ -752,11 +752,14 @@ mod drift {
 
     /// Every valid body we hold, with the decoder of its type and the top-level
     /// members that carry identity (never deleted).
-    fn bodies() -> Vec<(
+    /// A fixture, the decoder of its type, and its top-level identity members.
+    type Body = (
         &'static str,
         fn(&Value) -> Result<(), String>,
         &'static [&'static str],
-    )> {
+    );
+
+    fn bodies() -> Vec<Body> {
         fn ok<T: DeserializeOwned>(value: &Value) -> Result<(), String> {
             from_bytes::<T>(value).map(drop).map_err(|e| e.to_string())
         }
