@@ -113,6 +113,36 @@ macro_rules! string_enum {
     };
 }
 
+/// Declares a response model under the decoding policy: the fields in the first
+/// braces are its identity and decode strictly; every field after `lenient` is an
+/// `Option` that decodes through [`lenient::opt`](crate::compute::lenient::opt)
+/// (absent, `null` or unreadable: `None`) and is left out when serialized as
+/// `None`. A field added later cannot forget the policy.
+macro_rules! model {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$imeta:meta])* pub $id:ident : $idt:ty ),* $(,)?
+        } lenient {
+            $( $(#[$fmeta:meta])* pub $f:ident : Option<$t:ty> ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $( $(#[$imeta])* pub $id: $idt, )*
+            $(
+                $(#[$fmeta])*
+                #[serde(
+                    default,
+                    deserialize_with = "crate::compute::lenient::opt",
+                    skip_serializing_if = "Option::is_none"
+                )]
+                pub $f: ::core::option::Option<$t>,
+            )*
+        }
+    };
+}
+
 /// Implements [`Page`](crate::paging::Page) and `Deserialize` for a list response:
 /// `items` is the field holding the list, read from any of the `wire` members.
 ///
@@ -205,4 +235,4 @@ macro_rules! paginated {
     };
 }
 
-pub(crate) use {list_page, paginated, string_enum};
+pub(crate) use {list_page, model, paginated, string_enum};

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::compute::lenient;
+use crate::compute::macros::model;
 use crate::compute::timestamp::Timestamp;
 use crate::credentials::Secret;
 
@@ -17,21 +18,21 @@ pub struct WindowsPasswordResponse {
     pub instance: WindowsPasswordInstance,
 }
 
-/// The first administrator password of a Windows instance. Only `id` is
-/// required; see the crate's decoding policy.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct WindowsPasswordInstance {
-    /// The instance id.
-    pub id: String,
-    /// The password; read it with [`Secret::expose`].
-    #[serde(default, deserialize_with = "lenient::opt")]
-    pub password: Option<Secret>,
-    /// When the password was set.
-    #[serde(default, deserialize_with = "lenient::opt")]
-    pub created_at: Option<Timestamp>,
-    /// The user the password belongs to (the API's default is `admin`).
-    #[serde(default, deserialize_with = "lenient::opt")]
-    pub user: Option<String>,
+model! {
+    /// The first administrator password of a Windows instance. Only `id` is
+    /// required; see the crate's decoding policy.
+    #[derive(Debug, Clone, PartialEq, Deserialize)]
+    pub struct WindowsPasswordInstance {
+        /// The instance id.
+        pub id: String,
+    } lenient {
+        /// The password; read it with [`Secret::expose`].
+        pub password: Option<Secret>,
+        /// When the password was set.
+        pub created_at: Option<Timestamp>,
+        /// The user the password belongs to (the API's default is `admin`).
+        pub user: Option<String>,
+    }
 }
 
 /// The answer of [`GetInstanceInitLogs`](crate::compute::GetInstanceInitLogs): the

@@ -2,113 +2,52 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::compute::lenient;
-use crate::compute::macros::string_enum;
+use crate::compute::macros::{model, string_enum};
 use crate::compute::timestamp::Timestamp;
 use crate::paging::ListMeta;
 
-/// A public image: the template an instance's disk starts from. Only `id` is
-/// required; see the crate's decoding policy.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Image {
-    /// The image id.
-    pub id: String,
-    /// The image name, e.g. `cloud-ubuntu-24.04 LTS`.
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    /// The image status.
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub status: Option<ImageStatus>,
-    /// The image version, e.g. `24.04`.
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub version: Option<String>,
-    /// The platform, e.g. `linux` or `windows`.
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub platform: Option<String>,
-    /// When the image was released.
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub release_at: Option<Timestamp>,
-    /// When standard support ends.
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub end_standard_support_at: Option<Timestamp>,
-    /// When the image reaches its end of life.
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub end_life_at: Option<Timestamp>,
-    /// What a machine type needs to run the image.
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub minimum_requirements: Option<MinimumRequirements>,
-    /// The image's labels.
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub labels: Option<Vec<String>>,
-    /// The availability zones the image is offered in.
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub availability_zones: Option<Vec<String>>,
+model! {
+    /// A public image: the template an instance's disk starts from. Only `id` is
+    /// required; see the crate's decoding policy.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct Image {
+        /// The image id.
+        pub id: String,
+    } lenient {
+        /// The image name, e.g. `cloud-ubuntu-24.04 LTS`.
+        pub name: Option<String>,
+        /// The image status.
+        pub status: Option<ImageStatus>,
+        /// The image version, e.g. `24.04`.
+        pub version: Option<String>,
+        /// The platform, e.g. `linux` or `windows`.
+        pub platform: Option<String>,
+        /// When the image was released.
+        pub release_at: Option<Timestamp>,
+        /// When standard support ends.
+        pub end_standard_support_at: Option<Timestamp>,
+        /// When the image reaches its end of life.
+        pub end_life_at: Option<Timestamp>,
+        /// What a machine type needs to run the image.
+        pub minimum_requirements: Option<MinimumRequirements>,
+        /// The image's labels.
+        pub labels: Option<Vec<String>>,
+        /// The availability zones the image is offered in.
+        pub availability_zones: Option<Vec<String>>,
+    }
 }
 
-/// The least a machine type must offer to run an image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct MinimumRequirements {
-    /// Virtual CPUs.
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vcpu: Option<u32>,
-    /// Memory.
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ram: Option<u32>,
-    /// Disk size, in GB.
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disk: Option<u32>,
+model! {
+    /// The least a machine type must offer to run an image.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+    pub struct MinimumRequirements {} lenient {
+        /// Virtual CPUs.
+        pub vcpu: Option<u32>,
+        /// Memory.
+        pub ram: Option<u32>,
+        /// Disk size, in GB.
+        pub disk: Option<u32>,
+    }
 }
 
 /// A page of public images, the answer of [`ListImages`](crate::compute::ListImages).

@@ -2,71 +2,35 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::compute::lenient;
+use crate::compute::macros::model;
+
 use crate::paging::ListMeta;
 
-/// A machine type (the Go SDK's `InstanceType`). Only `id` is required; see the
-/// crate's decoding policy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InstanceType {
-    /// The machine type id.
-    pub id: String,
-    /// The machine type name, e.g. `BV1-1-40`.
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    /// Virtual CPUs.
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vcpus: Option<u32>,
-    /// Memory.
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ram: Option<u32>,
-    /// Disk size, in GB.
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disk: Option<u32>,
-    /// GPUs (the API's default: 0).
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub gpu: Option<u32>,
-    /// Whether the type is offered, e.g. `active` or `deprecated`.
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub status: Option<String>,
-    /// The billing SKU (the `/v1/machine-types` list carries it).
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sku: Option<String>,
-    /// The availability zones the type is offered in.
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub availability_zones: Option<Vec<String>>,
+model! {
+    /// A machine type (the Go SDK's `InstanceType`). Only `id` is required; see the
+    /// crate's decoding policy.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct InstanceType {
+        /// The machine type id.
+        pub id: String,
+    } lenient {
+        /// The machine type name, e.g. `BV1-1-40`.
+        pub name: Option<String>,
+        /// Virtual CPUs.
+        pub vcpus: Option<u32>,
+        /// Memory.
+        pub ram: Option<u32>,
+        /// Disk size, in GB.
+        pub disk: Option<u32>,
+        /// GPUs (the API's default: 0).
+        pub gpu: Option<u32>,
+        /// Whether the type is offered, e.g. `active` or `deprecated`.
+        pub status: Option<String>,
+        /// The billing SKU (the `/v1/machine-types` list carries it).
+        pub sku: Option<String>,
+        /// The availability zones the type is offered in.
+        pub availability_zones: Option<Vec<String>>,
+    }
 }
 
 /// A page of machine types from `/v1/instance-types`, the answer of
