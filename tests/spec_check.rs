@@ -32,17 +32,22 @@ struct Row {
     deliberate: &'static [(&'static str, &'static str)],
 }
 
-/// A row from an endpoint type; `json` lists the members of a whole-body (`json`)
-/// field, all of which that body type always writes.
+/// A row from an endpoint type. A row whose body is one `json` field names a
+/// sample call: the members that call's body writes are its body members, each
+/// counted as always sent (give a sample whose body type has no optional member).
 macro_rules! row {
     ($t:ty) => {
-        row!($t, json = [])
+        row!($t, json = None::<$t>)
     };
-    ($t:ty, json = [$($member:literal),*]) => {{
+    ($t:ty, json = $sample:expr) => {{
+        let sample: Option<$t> = $sample;
         let mut fields: Vec<(&'static str, String, bool)> = Vec::new();
         for (location, name, always) in <$t>::WIRE.fields {
             if *location == "json" {
-                fields.extend([$(("body", $member.to_owned(), true)),*]);
+                let sample = sample.as_ref().expect("a `json` row needs a sample call");
+                let body = serde_json::to_value(sample).unwrap();
+                let members = body.as_object().expect("a JSON object body");
+                fields.extend(members.keys().map(|member| ("body", member.clone(), true)));
             } else {
                 fields.push((location, (*name).to_owned(), *always));
             }
@@ -59,6 +64,11 @@ macro_rules! row {
     }};
 }
 
+/// A network-interface body: [`NicRequest`] has no optional member.
+fn nic() -> NicRequest {
+    NicRequest::new(IdOrName::id("instance"), IdOrName::id("interface"))
+}
+
 /// Every row of the compute table.
 fn table() -> Vec<Row> {
     vec![
@@ -73,8 +83,14 @@ fn table() -> Vec<Row> {
         row!(SuspendInstance),
         row!(RebootInstance),
         row!(GetFirstWindowsPassword),
-        row!(AttachNetworkInterface, json = ["instance", "network"]),
-        row!(DetachNetworkInterface, json = ["instance", "network"]),
+        row!(
+            AttachNetworkInterface,
+            json = Some(AttachNetworkInterface::new(nic()))
+        ),
+        row!(
+            DetachNetworkInterface,
+            json = Some(DetachNetworkInterface::new(nic()))
+        ),
         row!(GetInstanceInitLogs),
         row!(ListImages),
         row!(ListCustomImages),
