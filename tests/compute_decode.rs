@@ -550,6 +550,12 @@ fn odd_values_in_non_identity_fields_become_none() {
     let error = instance.error.unwrap();
     assert_eq!((error.message, error.slug.as_deref()), (None, Some("s")));
 
+    // A nested model sent as an array is no model either.
+    let instance: Instance =
+        from_bytes(&json!({"id": "i", "machine_type": ["mt", "BV1"], "error": ["m", "s"]}))
+            .unwrap();
+    assert_eq!((instance.machine_type, instance.error), (None, None));
+
     let logs: InitLogResponse = from_bytes(&json!({"logs": ["a", 2, null, {"b": 1}]})).unwrap();
     assert_eq!(logs.logs, ["a", "2", "null", r#"{"b":1}"#]);
 }
@@ -625,10 +631,15 @@ fn wrong_shapes_and_missing_identity_still_fail() {
         assert!(from_bytes::<ImageList>(&body).is_err(), "{body}");
         assert!(from_bytes::<CreateResponse>(&body).is_err(), "{body}");
     }
-    for body in [json!(null), json!("x"), json!(42), json!([])] {
+    // An array is not an object, even one whose items line up with the fields.
+    for body in [json!(null), json!("x"), json!(42), json!([]), json!(["x"])] {
         assert!(from_bytes::<Instance>(&body).is_err(), "{body}");
+        assert!(from_bytes::<Image>(&body).is_err(), "{body}");
+        assert!(from_bytes::<CustomImage>(&body).is_err(), "{body}");
+        assert!(from_bytes::<InstanceType>(&body).is_err(), "{body}");
         assert!(from_bytes::<Snapshot>(&body).is_err(), "{body}");
     }
+    assert!(from_bytes::<WindowsPasswordResponse>(&json!({"instance": ["x"]})).is_err());
     // A list field that is not an array.
     for items in [json!({}), json!("x"), json!(3)] {
         let body = json!({"snapshots": items});

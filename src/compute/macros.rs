@@ -118,7 +118,59 @@ macro_rules! string_enum {
 /// `Option` that decodes through [`lenient::opt`](crate::compute::lenient::opt)
 /// (absent, `null` or unreadable: `None`) and is left out when serialized as
 /// `None`. A field added later cannot forget the policy.
+///
+/// The macro writes `Deserialize` itself (don't derive it): the model is read
+/// only from a JSON object, never from an array, which serde's derive would
+/// otherwise accept field by field. End the entry with `never_serialized` for a
+/// model without `Serialize` (one that holds a secret).
 macro_rules! model {
+    (@deserialize $name:ident
+        { $( $(#[$imeta:meta])* pub $id:ident : $idt:ty ),* }
+        { $( $(#[$fmeta:meta])* pub $f:ident : Option<$t:ty> ),* }
+    ) => {
+        const _: () = {
+            /// The same members, read by serde's derive once the body is known to
+            /// be an object.
+            #[derive(::serde::Deserialize)]
+            struct Members {
+                $( $(#[$imeta])* $id: $idt, )*
+                $(
+                    $(#[$fmeta])*
+                    #[serde(default, deserialize_with = "crate::compute::lenient::opt")]
+                    $f: ::core::option::Option<$t>,
+                )*
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for $name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(
+                    deserializer: D,
+                ) -> ::core::result::Result<Self, D::Error> {
+                    struct Visitor;
+                    impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                        type Value = $name;
+                        fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                            f.write_str(concat!("an object (", stringify!($name), ")"))
+                        }
+                        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                            self,
+                            map: A,
+                        ) -> ::core::result::Result<$name, A::Error> {
+                            let members = <Members as ::serde::Deserialize>::deserialize(
+                                ::serde::de::value::MapAccessDeserializer::new(map),
+                            )?;
+                            ::core::result::Result::Ok($name {
+                                $( $id: members.$id, )*
+                                $( $f: members.$f, )*
+                            })
+                        }
+                    }
+                    deserializer.deserialize_map(Visitor)
+                }
+            }
+        };
+    };
+
+    // A model that is also written back (`Serialize` in its derives).
     (
         $(#[$meta:meta])*
         pub struct $name:ident {
@@ -132,14 +184,34 @@ macro_rules! model {
             $( $(#[$imeta])* pub $id: $idt, )*
             $(
                 $(#[$fmeta])*
-                #[serde(
-                    default,
-                    deserialize_with = "crate::compute::lenient::opt",
-                    skip_serializing_if = "Option::is_none"
-                )]
+                #[serde(skip_serializing_if = "Option::is_none")]
                 pub $f: ::core::option::Option<$t>,
             )*
         }
+        model!(@deserialize $name
+            { $( $(#[$imeta])* pub $id: $idt ),* }
+            { $( $(#[$fmeta])* pub $f: Option<$t> ),* }
+        );
+    };
+
+    // A model that must never be written out (it holds a secret): no `Serialize`.
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$imeta:meta])* pub $id:ident : $idt:ty ),* $(,)?
+        } lenient {
+            $( $(#[$fmeta:meta])* pub $f:ident : Option<$t:ty> ),* $(,)?
+        } never_serialized
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $( $(#[$imeta])* pub $id: $idt, )*
+            $( $(#[$fmeta])* pub $f: ::core::option::Option<$t>, )*
+        }
+        model!(@deserialize $name
+            { $( $(#[$imeta])* pub $id: $idt ),* }
+            { $( $(#[$fmeta])* pub $f: Option<$t> ),* }
+        );
     };
 }
 

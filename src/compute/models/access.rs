@@ -21,7 +21,7 @@ pub struct WindowsPasswordResponse {
 model! {
     /// The first administrator password of a Windows instance. Only `id` is
     /// required; see the crate's decoding policy.
-    #[derive(Debug, Clone, PartialEq, Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct WindowsPasswordInstance {
         /// The instance id.
         pub id: String,
@@ -32,7 +32,7 @@ model! {
         pub created_at: Option<Timestamp>,
         /// The user the password belongs to (the API's default is `admin`).
         pub user: Option<String>,
-    }
+    } never_serialized
 }
 
 /// The answer of [`GetInstanceInitLogs`](crate::compute::GetInstanceInitLogs): the

@@ -8,7 +8,7 @@ use crate::paging::ListMeta;
 
 model! {
     /// A custom image. Only `id` is required; see the crate's decoding policy.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct CustomImage {
         /// The image id.
         pub id: String,

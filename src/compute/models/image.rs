@@ -1,6 +1,6 @@
 //! Public images and their status.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::compute::macros::{model, string_enum};
 use crate::compute::timestamp::Timestamp;
@@ -9,7 +9,7 @@ use crate::paging::ListMeta;
 model! {
     /// A public image: the template an instance's disk starts from. Only `id` is
     /// required; see the crate's decoding policy.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct Image {
         /// The image id.
         pub id: String,
@@ -39,7 +39,7 @@ model! {
 
 model! {
     /// The least a machine type must offer to run an image.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
     pub struct MinimumRequirements {} lenient {
         /// Virtual CPUs.
         pub vcpu: Option<u32>,

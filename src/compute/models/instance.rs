@@ -1,6 +1,6 @@
 //! Instances as the API returns them, with their status and state.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::network::Network;
 use crate::compute::macros::{model, string_enum};
@@ -14,7 +14,7 @@ model! {
     /// [`Expand`](super::Expand) them. Only `id` is required: every other field is
     /// `None` when the server leaves it out or sends a value this SDK cannot read
     /// (see the crate's decoding policy).
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct Instance {
         /// The instance id.
         pub id: String,
@@ -51,7 +51,7 @@ model! {
 model! {
     /// The machine type of an instance (the Go SDK's `InstanceTypes`): the id, plus
     /// the sizes when the read expanded `machine-type`.
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
     pub struct InstanceTypes {
         /// The machine type id.
         pub id: String,
@@ -70,7 +70,7 @@ model! {
 model! {
     /// The image of an instance (the Go SDK's `VmImage`): the id, plus name and
     /// platform when the read expanded `image`.
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
     pub struct VmImage {
         /// The image id.
         pub id: String,
@@ -85,7 +85,7 @@ model! {
 model! {
     /// Why an instance failed (the Go SDK's `Error`, renamed so it does not clash
     /// with [`mgc::Error`](crate::Error)).
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
     pub struct InstanceError {} lenient {
         /// A human-readable message.
         pub message: Option<String>,

@@ -1,6 +1,6 @@
 //! Machine types (also called instance types): the sizes an instance can have.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::compute::macros::model;
 
@@ -9,7 +9,7 @@ use crate::paging::ListMeta;
 model! {
     /// A machine type (the Go SDK's `InstanceType`). Only `id` is required; see the
     /// crate's decoding policy.
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
     pub struct InstanceType {
         /// The machine type id.
         pub id: String,

@@ -12,7 +12,7 @@ model! {
     /// With API version 1.1 (which this SDK sends) the API answers `interfaces`: ids
     /// only, or in full with the VPC when the read expanded `network`. The version 1
     /// shape, `ports`, is kept for servers that still send it.
-    #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
     pub struct Network {} lenient {
         /// The VPC the instance is in (expanded reads).
         pub vpc: Option<IdOrName>,
@@ -25,7 +25,7 @@ model! {
 
 model! {
     /// A network interface of an instance. Unexpanded reads carry only `id`.
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
     pub struct NetworkInterface {
         /// The interface id.
         pub id: String,
@@ -45,7 +45,7 @@ model! {
 
 model! {
     /// The addresses of a network interface.
-    #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
     pub struct IpAddressNewExpand {} lenient {
         /// The private IPv4 address.
         pub private_ipv4: Option<String>,
@@ -56,7 +56,7 @@ model! {
 
 model! {
     /// A network port in the version 1 shape of [`Network`].
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
     pub struct NetworkPort {
         /// The port id.
         pub id: String,
@@ -71,7 +71,7 @@ model! {
 
 model! {
     /// The addresses of a version 1 [`NetworkPort`] (camelCase on the wire).
-    #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
     pub struct PortIpAddresses {} lenient {
         /// The public IPv4 address.
         #[serde(rename = "publicIpAddress")]

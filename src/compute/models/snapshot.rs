@@ -1,6 +1,6 @@
 //! Instance snapshots, with their status and state.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::instance::{InstanceTypes, VmImage};
 use crate::compute::macros::{model, string_enum};
@@ -10,7 +10,7 @@ use crate::paging::ListMeta;
 model! {
     /// A snapshot: a point-in-time copy of an instance's disk, to restore into a new
     /// instance. Only `id` is required; see the crate's decoding policy.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct Snapshot {
         /// The snapshot id.
         pub id: String,
@@ -38,7 +38,7 @@ model! {
     /// The Go SDK reads `image` and `machine_type` as `IDOrName`; they are the same
     /// shapes as on an [`Instance`](super::Instance), so expanded reads keep the
     /// platform and sizes too.
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
     pub struct SnapshotInstance {
         /// The instance id.
         pub id: String,
