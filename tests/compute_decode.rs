@@ -555,6 +555,9 @@ fn odd_values_in_non_identity_fields_become_none() {
         from_bytes(&json!({"id": "i", "machine_type": ["mt", "BV1"], "error": ["m", "s"]}))
             .unwrap();
     assert_eq!((instance.machine_type, instance.error), (None, None));
+    let snapshot: Snapshot =
+        from_bytes(&json!({"id": "s", "instance": {"id": 5, "image": {"id": "img"}}})).unwrap();
+    assert_eq!(snapshot.instance, None, "a nested id of the wrong type");
 
     let logs: InitLogResponse = from_bytes(&json!({"logs": ["a", 2, null, {"b": 1}]})).unwrap();
     assert_eq!(logs.logs, ["a", "2", "null", r#"{"b":1}"#]);

@@ -92,6 +92,16 @@ macro_rules! string_enum {
             }
         }
 
+        impl $crate::compute::lenient::Lenient for $name {
+            fn lenient<'de, D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<::core::option::Option<Self>, D::Error> {
+                ::core::result::Result::Ok(
+                    $crate::compute::lenient::text(deserializer)?.map(|s| $name::from(&*s)),
+                )
+            }
+        }
+
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                 struct Visitor;
@@ -129,11 +139,15 @@ macro_rules! model {
         { $( $(#[$fmeta:meta])* pub $f:ident : Option<$t:ty> ),* }
     ) => {
         const _: () = {
-            /// The same members, read by serde's derive once the body is known to
-            /// be an object.
+            /// The same members, every one lenient (identity too, so that reading
+            /// them never stops half-way); identity is checked once all are read.
             #[derive(::serde::Deserialize)]
             struct Members {
-                $( $(#[$imeta])* $id: $idt, )*
+                $(
+                    $(#[$imeta])*
+                    #[serde(default, deserialize_with = "crate::compute::lenient::opt")]
+                    $id: ::core::option::Option<$idt>,
+                )*
                 $(
                     $(#[$fmeta])*
                     #[serde(default, deserialize_with = "crate::compute::lenient::opt")]
@@ -141,30 +155,31 @@ macro_rules! model {
                 )*
             }
 
+            fn identify(members: Members) -> ::core::result::Result<$name, &'static str> {
+                $(
+                    let ::core::option::Option::Some($id) = members.$id else {
+                        return ::core::result::Result::Err(stringify!($id));
+                    };
+                )*
+                ::core::result::Result::Ok($name {
+                    $( $id, )*
+                    $( $f: members.$f, )*
+                })
+            }
+
             impl<'de> ::serde::Deserialize<'de> for $name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(
                     deserializer: D,
                 ) -> ::core::result::Result<Self, D::Error> {
-                    struct Visitor;
-                    impl<'de> ::serde::de::Visitor<'de> for Visitor {
-                        type Value = $name;
-                        fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                            f.write_str(concat!("an object (", stringify!($name), ")"))
-                        }
-                        fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                            self,
-                            map: A,
-                        ) -> ::core::result::Result<$name, A::Error> {
-                            let members = <Members as ::serde::Deserialize>::deserialize(
-                                ::serde::de::value::MapAccessDeserializer::new(map),
-                            )?;
-                            ::core::result::Result::Ok($name {
-                                $( $id: members.$id, )*
-                                $( $f: members.$f, )*
-                            })
-                        }
-                    }
-                    deserializer.deserialize_map(Visitor)
+                    crate::compute::lenient::model(deserializer, stringify!($name), identify)
+                }
+            }
+
+            impl crate::compute::lenient::Lenient for $name {
+                fn lenient<'de, D: ::serde::Deserializer<'de>>(
+                    deserializer: D,
+                ) -> ::core::result::Result<::core::option::Option<Self>, D::Error> {
+                    crate::compute::lenient::nested_model(deserializer, identify)
                 }
             }
         };

@@ -87,6 +87,12 @@ impl<'de> Deserialize<'de> for Timestamp {
     }
 }
 
+impl crate::compute::lenient::Lenient for Timestamp {
+    fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        Ok(crate::compute::lenient::text(d)?.map(|raw| Timestamp::parse(raw.into_owned())))
+    }
+}
+
 /// Parses one API timestamp; see the module docs for what is accepted.
 pub(crate) fn parse(value: &str) -> Option<DateTime<Utc>> {
     let value = value.trim();
