@@ -29,7 +29,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut by_state = BTreeMap::<String, usize>::new();
     let mut instances = std::pin::pin!(client.paginate(ListInstances::new().limit(200u32)));
     while let Some(instance) = instances.try_next().await? {
-        *by_state.entry(instance.state.to_string()).or_default() += 1;
+        let state = instance
+            .state
+            .map_or_else(|| "unknown".to_owned(), |s| s.to_string());
+        *by_state.entry(state).or_default() += 1;
     }
     for (state, count) in &by_state {
         println!("{state:>10}: {count}");

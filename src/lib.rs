@@ -139,7 +139,7 @@ pub use credentials::{Credentials, Secret};
 pub use endpoint::Endpoint;
 pub use error::{ApiError, BODY_SNIPPET_LIMIT, BoxError, Error, Timeout, TransportKind};
 pub use paging::{ListMeta, Meta, Page, Paginated};
-pub use region::{API_HOST, DEFAULT_BASE_PATH, Region};
+pub use region::{API_HOST, DEFAULT_BASE_PATH, Region, RegionName};
 pub use stack::retry::RetryConfig;
 pub use waiting::{Check, Observed, Wait, Waiter};
 

@@ -149,7 +149,7 @@ impl Client {
     /// # async fn run(client: mgc::Client) -> Result<(), mgc::Error> {
     /// let mut instances = std::pin::pin!(client.paginate(ListInstances::new().name("web")));
     /// while let Some(instance) = instances.try_next().await? {
-    ///     println!("{} {}", instance.id, instance.status);
+    ///     println!("{} {:?}", instance.id, instance.status);
     /// }
     /// # Ok(()) }
     /// ```

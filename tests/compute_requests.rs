@@ -542,3 +542,53 @@ fn bodies_match_the_spec_examples() {
         .version("1.0");
     assert_eq!(body(&update), example("update_custom_image.json"));
 }
+
+/// A region the API opens after this release works for the client and for a
+/// snapshot copy; an empty or malformed name never becomes a region.
+#[test]
+fn regions_are_open_and_checked() {
+    let new: Region = "br-sp9".parse().unwrap();
+    assert_eq!(new, "BR-SP9".parse().unwrap());
+    assert!(!new.is_known());
+    let client = Client::builder()
+        .api_key("k")
+        .region(new.clone())
+        .build()
+        .unwrap();
+    assert_eq!(client.base_url(), "https://api.magalu.cloud/br-sp9/compute");
+    let request = client.preview(&GetSnapshot::new("s")).unwrap();
+    assert_eq!(
+        request.url,
+        "https://api.magalu.cloud/br-sp9/compute/v1/snapshots/s"
+    );
+
+    let copy = CopySnapshot::new("s", new);
+    assert_eq!(
+        preview(&copy).body,
+        Some(serde_json::json!({"destination_region": "br-sp9"}))
+    );
+    // Known names stay their variants, on the wire as before.
+    assert_eq!(
+        "br-ne1".parse::<Region>().unwrap(),
+        Region::BrNe1,
+        "a known name is never Other"
+    );
+
+    for bad in [
+        "",
+        "  ",
+        "br se1",
+        "br-se1/..",
+        "br-se1?x=1",
+        "mars",
+        "br-",
+        "-br",
+    ] {
+        assert!(
+            matches!(bad.parse::<Region>(), Err(Error::Config(_))),
+            "{bad:?} must be refused"
+        );
+        let from_json = serde_json::from_value::<Region>(serde_json::json!(bad));
+        assert!(from_json.is_err(), "{bad:?} must not decode");
+    }
+}

@@ -12,6 +12,24 @@
 #[doc(hidden)]
 pub use pastey as __pastey;
 
+/// What one row of the table puts on the wire, as the row declares it: emitted by
+/// [`endpoint!`] as the hidden associated const `WIRE`, so a check can compare
+/// the table with the API's description without sending anything.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wire {
+    /// The success status the row expects (`status:`; 200 when not given).
+    pub status: u16,
+    /// Each field: its location (`path`, `query`, `body`, `json`), its wire name,
+    /// and whether every request carries it (a required field, or an optional one
+    /// with a `default`).
+    pub fields: &'static [(&'static str, &'static str, bool)],
+    /// Differences from the API's description the row keeps on purpose: the
+    /// difference as the check words it, and why.
+    pub deliberate: &'static [(&'static str, &'static str)],
+}
+
+/// Declares API endpoints: see the [crate documentation](crate) for the grammar.
 /// Declares API endpoints from table entries.
 ///
 /// One entry describes one API call, the way the API reference does:
@@ -33,9 +51,9 @@ pub use pastey as __pastey;
 /// ```
 ///
 /// The keys come in this order, the optional ones may be left out: `method`
-/// (`GET`, `POST`, `PUT`, `PATCH`, `DELETE`), `path`, `response`, `idempotent`,
-/// `sensitive`, `headers: { "name": "value", .. }`, `required: { .. }`,
-/// `optional: { .. }`.
+/// (`GET`, `POST`, `PUT`, `PATCH`, `DELETE`), `path`, `response`, `status`,
+/// `idempotent`, `sensitive`, `headers: { "name": "value", .. }`,
+/// `required: { .. }`, `optional: { .. }`, `deliberate: { .. }`.
 ///
 /// Every field says where it goes on the wire:
 ///
@@ -45,6 +63,11 @@ pub use pastey as __pastey;
 /// * `=> body` or `=> body "wire_name"` becomes a member of the JSON body object;
 /// * `=> json` makes the (required) field the whole JSON body, for APIs whose body is
 ///   a named request type; don't mix it with `body` fields.
+///
+/// `status: 202` names the success status the API answers (200 when left out);
+/// `deliberate: { "difference" => "reason" }` lists, next to the row, where it
+/// departs on purpose from the API's description (both only feed the check that
+/// compares the table with the description; nothing is checked at run time).
 ///
 /// An optional field may carry `default = expr`: the value `new(..)` starts it
 /// with, for a parameter the API requires but gives a default (the setter still
@@ -68,6 +91,7 @@ macro_rules! endpoint {
                 method: $method:ident,
                 path: $path:literal,
                 response: $resp:ty,
+                $(status: $status:literal,)?
                 $(idempotent: $idem:literal,)?
                 $(sensitive: $sens:literal,)?
                 $(headers: { $($hk:literal : $hv:literal),* $(,)? },)?
@@ -83,6 +107,7 @@ macro_rules! endpoint {
                         $of:ident : $ot:ty => $oloc:ident $($owire:literal)? $(, default = $odef:expr)? $(, check = $ocheck:path)?;
                     )*
                 },)?
+                $(deliberate: { $($dk:literal => $dr:literal),* $(,)? },)?
             }
         )*
     ) => {
@@ -106,6 +131,22 @@ macro_rules! endpoint {
             }
 
             impl $name {
+                /// What this row puts on the wire, for checks against the API's
+                /// description (not part of the stable API).
+                #[doc(hidden)]
+                pub const WIRE: $crate::Wire = $crate::Wire {
+                    status: $crate::endpoint!(@status $($status)?),
+                    fields: &[
+                        $($(
+                            (stringify!($rloc), $crate::endpoint!(@wire [$($rwire)? stringify!($rf)]), true),
+                        )*)?
+                        $($(
+                            (stringify!($oloc), $crate::endpoint!(@wire [$($owire)? stringify!($of)]), $crate::endpoint!(@has $($odef)?)),
+                        )*)?
+                    ],
+                    deliberate: &[$($(($dk, $dr)),*)?],
+                };
+
                 #[doc = concat!("Creates a `", stringify!($name), "` from its required fields; optional ones start unset.")]
                 #[allow(clippy::new_without_default)]
                 pub fn new($($($rf: impl ::core::convert::Into<$rt>),*)?) -> Self {
@@ -218,6 +259,13 @@ macro_rules! endpoint {
     (@is json json) => { true };
     (@is body body) => { true };
     (@is $want:ident $other:ident) => { false };
+
+    (@status) => { 200 };
+    (@status $status:literal) => { $status };
+    (@has) => { false };
+    (@has $value:expr) => { true };
+    (@wire [$wire:literal stringify!($_f:ident)]) => { $wire };
+    (@wire [stringify!($f:ident)]) => { stringify!($f) };
 
     (@default) => { ::core::option::Option::None };
     (@default $value:expr) => { ::core::option::Option::Some(::core::convert::Into::into($value)) };

@@ -32,6 +32,10 @@ crate::endpoint! {
             /// Only images with this name.
             name: String => query "name";
         },
+        deliberate: {
+            "query `_labels`: in the row, not in the spec" =>
+                "the Go SDK's ImageListOptions.Labels sends it; kept for parity, unset by default",
+        },
     }
 
     /// Lists the tenant's custom images, a page at a time (the Go SDK has no
@@ -58,6 +62,7 @@ crate::endpoint! {
         method: POST,
         path: "/v1/images/custom",
         response: CreateResponse,
+        status: 202,
         required: {
             /// The image name.
             name: String => body, check = checks::non_empty;
@@ -99,6 +104,7 @@ crate::endpoint! {
         method: PATCH,
         path: "/v1/images/custom/{id}",
         response: (),
+        status: 204,
         // Sets values: repeating it changes nothing.
         idempotent: true,
         required: {
@@ -120,6 +126,7 @@ crate::endpoint! {
         method: DELETE,
         path: "/v1/images/custom/{id}",
         response: (),
+        status: 204,
         required: {
             /// The image id.
             id: String => path;
@@ -129,5 +136,5 @@ crate::endpoint! {
 
 paginated!(ListImages, 50);
 paginated!(ListCustomImages, 50);
-list_page!(ImageList, images, Image);
-list_page!(CustomImageList, images, CustomImage);
+list_page!(ImageList, images["images"], Image);
+list_page!(CustomImageList, images["images"], CustomImage);

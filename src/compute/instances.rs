@@ -52,6 +52,7 @@ crate::endpoint! {
         method: POST,
         path: "/v1/instances",
         response: CreateResponse,
+        status: 201,
         required: {
             /// The instance name, 1 to 255 characters.
             name: String => body, check = checks::name;
@@ -102,6 +103,7 @@ crate::endpoint! {
         method: DELETE,
         path: "/v1/instances/{id}",
         response: (),
+        status: 204,
         required: {
             /// The instance id.
             id: String => path;
@@ -117,6 +119,7 @@ crate::endpoint! {
         method: PATCH,
         path: "/v1/instances/{id}/rename",
         response: (),
+        status: 204,
         // Sets a value: repeating it changes nothing.
         idempotent: true,
         required: {
@@ -133,6 +136,7 @@ crate::endpoint! {
         method: POST,
         path: "/v1/instances/{id}/retype",
         response: (),
+        status: 204,
         // Sets a target type: a repeat cannot retype further than the first call.
         idempotent: true,
         required: {
@@ -148,6 +152,7 @@ crate::endpoint! {
         method: POST,
         path: "/v1/instances/{id}/start",
         response: (),
+        status: 204,
         // Drives the instance to `running`: a repeat cannot go further.
         idempotent: true,
         required: {
@@ -161,6 +166,7 @@ crate::endpoint! {
         method: POST,
         path: "/v1/instances/{id}/stop",
         response: (),
+        status: 204,
         // Drives the instance to `stopped`: a repeat cannot go further.
         idempotent: true,
         required: {
@@ -174,6 +180,7 @@ crate::endpoint! {
         method: POST,
         path: "/v1/instances/{id}/suspend",
         response: (),
+        status: 204,
         // Drives the instance to `suspended`: a repeat cannot go further.
         idempotent: true,
         required: {
@@ -190,6 +197,7 @@ crate::endpoint! {
         method: POST,
         path: "/v1/instances/{id}/reboot",
         response: (),
+        status: 204,
         required: {
             /// The instance id.
             id: String => path;
@@ -216,6 +224,7 @@ crate::endpoint! {
         method: POST,
         path: "/v1/instances/network-interface/attach",
         response: (),
+        status: 204,
         // Names one existing interface, which can be attached only once.
         idempotent: true,
         required: {
@@ -230,6 +239,7 @@ crate::endpoint! {
         method: POST,
         path: "/v1/instances/network-interface/detach",
         response: (),
+        status: 204,
         // Names one interface: once it is detached, a repeat has nothing to do.
         idempotent: true,
         required: {
@@ -256,4 +266,4 @@ crate::endpoint! {
 }
 
 paginated!(ListInstances, 50);
-list_page!(ListInstancesResponse, instances, Instance);
+list_page!(ListInstancesResponse, instances["instances"], Instance);

@@ -50,5 +50,5 @@ crate::endpoint! {
 
 paginated!(ListMachineTypes, 200);
 paginated!(ListInstanceTypes, 200);
-list_page!(MachineTypeList, machine_types, InstanceType);
-list_page!(InstanceTypeList, instance_types, InstanceType);
+list_page!(MachineTypeList, machine_types ["machine_types", "instance_types"], InstanceType);
+list_page!(InstanceTypeList, instance_types ["instance_types", "machine_types"], InstanceType);

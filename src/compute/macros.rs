@@ -92,6 +92,16 @@ macro_rules! string_enum {
             }
         }
 
+        impl $crate::compute::lenient::Lenient for $name {
+            fn lenient<'de, D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<::core::option::Option<Self>, D::Error> {
+                ::core::result::Result::Ok(
+                    $crate::compute::lenient::text(deserializer)?.map(|s| $name::from(&*s)),
+                )
+            }
+        }
+
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                 struct Visitor;
@@ -113,15 +123,127 @@ macro_rules! string_enum {
     };
 }
 
-/// Implements [`Page`](crate::paging::Page) for a list response: `items` is the
-/// field holding the list.
+/// Declares a response model under the decoding policy: the fields in the first
+/// braces are its identity and decode strictly; every field after `lenient` is an
+/// `Option` that decodes through [`lenient::opt`](crate::compute::lenient::opt)
+/// (absent, `null` or unreadable: `None`) and is left out when serialized as
+/// `None`. A field added later cannot forget the policy.
+///
+/// The macro writes `Deserialize` itself (don't derive it): the model is read
+/// only from a JSON object, never from an array, which serde's derive would
+/// otherwise accept field by field. End the entry with `never_serialized` for a
+/// model without `Serialize` (one that holds a secret).
+macro_rules! model {
+    (@deserialize $name:ident
+        { $( $(#[$imeta:meta])* pub $id:ident : $idt:ty ),* }
+        { $( $(#[$fmeta:meta])* pub $f:ident : Option<$t:ty> ),* }
+    ) => {
+        const _: () = {
+            /// The same members, every one lenient (identity too, so that reading
+            /// them never stops half-way); identity is checked once all are read.
+            #[derive(::serde::Deserialize)]
+            struct Members {
+                $(
+                    $(#[$imeta])*
+                    #[serde(default, deserialize_with = "crate::compute::lenient::opt")]
+                    $id: ::core::option::Option<$idt>,
+                )*
+                $(
+                    $(#[$fmeta])*
+                    #[serde(default, deserialize_with = "crate::compute::lenient::opt")]
+                    $f: ::core::option::Option<$t>,
+                )*
+            }
+
+            fn identify(members: Members) -> ::core::result::Result<$name, &'static str> {
+                $(
+                    let ::core::option::Option::Some($id) = members.$id else {
+                        return ::core::result::Result::Err(stringify!($id));
+                    };
+                )*
+                ::core::result::Result::Ok($name {
+                    $( $id, )*
+                    $( $f: members.$f, )*
+                })
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for $name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(
+                    deserializer: D,
+                ) -> ::core::result::Result<Self, D::Error> {
+                    crate::compute::lenient::model(deserializer, stringify!($name), identify)
+                }
+            }
+
+            impl crate::compute::lenient::Lenient for $name {
+                fn lenient<'de, D: ::serde::Deserializer<'de>>(
+                    deserializer: D,
+                ) -> ::core::result::Result<::core::option::Option<Self>, D::Error> {
+                    crate::compute::lenient::nested_model(deserializer, identify)
+                }
+            }
+        };
+    };
+
+    // A model that is also written back (`Serialize` in its derives).
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$imeta:meta])* pub $id:ident : $idt:ty ),* $(,)?
+        } lenient {
+            $( $(#[$fmeta:meta])* pub $f:ident : Option<$t:ty> ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $( $(#[$imeta])* pub $id: $idt, )*
+            $(
+                $(#[$fmeta])*
+                #[serde(skip_serializing_if = "Option::is_none")]
+                pub $f: ::core::option::Option<$t>,
+            )*
+        }
+        model!(@deserialize $name
+            { $( $(#[$imeta])* pub $id: $idt ),* }
+            { $( $(#[$fmeta])* pub $f: Option<$t> ),* }
+        );
+    };
+
+    // A model that must never be written out (it holds a secret): no `Serialize`.
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$imeta:meta])* pub $id:ident : $idt:ty ),* $(,)?
+        } lenient {
+            $( $(#[$fmeta:meta])* pub $f:ident : Option<$t:ty> ),* $(,)?
+        } never_serialized
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $( $(#[$imeta])* pub $id: $idt, )*
+            $( $(#[$fmeta])* pub $f: ::core::option::Option<$t>, )*
+        }
+        model!(@deserialize $name
+            { $( $(#[$imeta])* pub $id: $idt ),* }
+            { $( $(#[$fmeta])* pub $f: Option<$t> ),* }
+        );
+    };
+}
+
+/// Implements [`Page`](crate::paging::Page) and `Deserialize` for a list response:
+/// `items` is the field holding the list, read from any of the `wire` members.
+///
+/// Decoding follows the policy in [`lenient`](crate::compute::lenient): the body
+/// must be an object (an array is not a page), the item list must be an array of
+/// items that each have their identity, and `meta` is `None` when it is missing or
+/// unreadable. Unknown members are skipped.
 macro_rules! list_page {
-    ($list:ty, $items:ident, $item:ty) => {
+    ($list:ident, $items:ident [$($wire:literal),+], $item:ty) => {
         impl $crate::paging::Page for $list {
             type Item = $item;
 
             fn meta(&self) -> ::core::option::Option<&$crate::paging::Meta> {
-                ::core::option::Option::Some(&self.meta.page)
+                self.meta.as_ref().map(|meta| &meta.page)
             }
 
             fn items(&self) -> &[$item] {
@@ -130,6 +252,46 @@ macro_rules! list_page {
 
             fn into_items(self) -> ::std::vec::Vec<$item> {
                 self.$items
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $list {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = $list;
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str(concat!("an object (", stringify!($list), ")"))
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::core::result::Result<$list, A::Error> {
+                        let mut items = ::std::vec::Vec::new();
+                        let mut meta = ::core::option::Option::None;
+                        while let ::core::option::Option::Some(key) =
+                            map.next_key::<::std::borrow::Cow<'de, str>>()?
+                        {
+                            match &*key {
+                                $($wire)|+ => {
+                                    items = map.next_value::<$crate::compute::lenient::Items<$item>>()?.0;
+                                }
+                                "meta" => {
+                                    meta = map
+                                        .next_value::<$crate::compute::lenient::Opt<$crate::paging::ListMeta>>()?
+                                        .0;
+                                }
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        ::core::result::Result::Ok($list { $items: items, meta })
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
             }
         }
     };
@@ -160,4 +322,4 @@ macro_rules! paginated {
     };
 }
 
-pub(crate) use {list_page, paginated, string_enum};
+pub(crate) use {list_page, model, paginated, string_enum};

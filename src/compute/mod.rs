@@ -20,7 +20,9 @@
 //!     )
 //!     .await?;
 //! let instance = client.send(GetInstance::new(created.id)).await?;
-//! println!("{} is {}", instance.id, instance.status);
+//! if let Some(status) = &instance.status {
+//!     println!("{} is {status}", instance.id);
+//! }
 //! # Ok(()) }
 //! ```
 //!
@@ -29,6 +31,17 @@
 //! [`Error::InvalidInput`](crate::Error::InvalidInput) naming the field.
 //! Statuses and states decode into enums that keep values this SDK does not know
 //! (`Other(String)`), so a new status on the server never breaks decoding.
+//!
+//! # Decoding policy
+//!
+//! Only identity is required: a resource's `id` (and the id a create or restore
+//! answers). Every other field of a response model is an `Option` that is `None`
+//! when the server leaves it out, sends `null`, or sends a value this SDK cannot
+//! read as the field's type (a negative size, a number where text was expected);
+//! timestamps are [`Timestamp`]s, which keep text that is not RFC 3339. One odd
+//! field in one item never fails a page. What does fail, with a decode error that
+//! names the JSON path: a body that is not an object, a page whose item list is
+//! not an array, and an item without its `id`.
 //!
 //! # The table
 //!
@@ -131,6 +144,7 @@
 pub mod checks;
 mod images;
 mod instances;
+pub(crate) mod lenient;
 mod machine_types;
 mod macros;
 mod models;
@@ -143,6 +157,7 @@ pub use instances::*;
 pub use machine_types::*;
 pub use models::*;
 pub use snapshots::*;
+pub use timestamp::Timestamp;
 pub use waiters::*;
 
 pub use crate::region::DEFAULT_BASE_PATH;

@@ -37,6 +37,7 @@ crate::endpoint! {
         method: POST,
         path: "/v1/snapshots",
         response: CreateResponse,
+        status: 202,
         required: {
             /// The snapshot name, 1 to 255 characters.
             name: String => body, check = checks::name;
@@ -65,6 +66,7 @@ crate::endpoint! {
         method: DELETE,
         path: "/v1/snapshots/{id}",
         response: (),
+        status: 204,
         required: {
             /// The snapshot id.
             id: String => path;
@@ -76,6 +78,7 @@ crate::endpoint! {
         method: PATCH,
         path: "/v1/snapshots/{id}/rename",
         response: (),
+        status: 204,
         // Sets a value: repeating it changes nothing.
         idempotent: true,
         required: {
@@ -92,6 +95,7 @@ crate::endpoint! {
         method: POST,
         path: "/v1/snapshots/{id}",
         response: CreateResponse,
+        status: 202,
         required: {
             /// The snapshot id.
             id: String => path;
@@ -117,6 +121,7 @@ crate::endpoint! {
         method: POST,
         path: "/v1/snapshots/{id}/copy",
         response: (),
+        status: 204,
         required: {
             /// The snapshot id.
             id: String => path;
@@ -127,4 +132,4 @@ crate::endpoint! {
 }
 
 paginated!(ListSnapshots, 200);
-list_page!(ListSnapshotsResponse, snapshots, Snapshot);
+list_page!(ListSnapshotsResponse, snapshots["snapshots"], Snapshot);

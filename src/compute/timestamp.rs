@@ -1,10 +1,97 @@
-//! Lenient timestamps: the API writes RFC 3339 (`2024-01-01T00:00:00Z`, or with an
-//! offset), but some fields have been seen without a zone (`2024-01-01T00:00:00`,
-//! possibly with fractional seconds) or as a bare date. Zone-less values are read
-//! as UTC. Timestamps are always written back as RFC 3339 in UTC.
+//! Timestamps that never fail a response.
+//!
+//! The API writes RFC 3339 (`2024-01-01T00:00:00Z`, or with an offset), but some
+//! fields have been seen without a zone (`2024-01-01T00:00:00`, possibly with
+//! fractional seconds) or as a bare date; zone-less values are read as UTC. A value
+//! that is none of these still decodes: [`Timestamp`] keeps the server's text, and
+//! only [`Timestamp::as_datetime`] says it could not be read as a time.
+
+use std::fmt;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
-use serde::{Deserialize, Deserializer, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A point in time as the API wrote it: the server's text, and the instant when
+/// that text is one.
+///
+/// Decoding never fails on the text (the day a field changes format, the rest of
+/// the response is still readable); comparing and ordering go by the raw text, as
+/// the server sent it. Serializing writes the raw text back unchanged.
+///
+/// ```
+/// use mgc::compute::Timestamp;
+///
+/// let t = Timestamp::parse("2024-01-01T00:00:00Z");
+/// assert_eq!(t.as_datetime().map(|d| d.timestamp()), Some(1_704_067_200));
+/// let odd = Timestamp::parse("last tuesday");
+/// assert_eq!((odd.as_datetime(), odd.raw()), (None, "last tuesday"));
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Timestamp {
+    raw: String,
+    parsed: Option<DateTime<Utc>>,
+}
+
+impl Timestamp {
+    /// Reads the API's text; see the module docs for what counts as a time.
+    pub fn parse(raw: impl Into<String>) -> Self {
+        let raw = raw.into();
+        let parsed = parse(&raw);
+        Timestamp { raw, parsed }
+    }
+
+    /// The instant, when the server's text is a time this SDK can read.
+    pub fn as_datetime(&self) -> Option<DateTime<Utc>> {
+        self.parsed
+    }
+
+    /// The text exactly as the server sent it.
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+}
+
+impl From<DateTime<Utc>> for Timestamp {
+    fn from(value: DateTime<Utc>) -> Self {
+        Timestamp {
+            raw: value.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+            parsed: Some(value),
+        }
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.parsed {
+            Some(t) => write!(f, "Timestamp({t:?})"),
+            None => write!(f, "Timestamp(unreadable {:?})", self.raw),
+        }
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.raw)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Timestamp::parse)
+    }
+}
+
+impl crate::compute::lenient::Lenient for Timestamp {
+    fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        Ok(crate::compute::lenient::text(d)?.map(|raw| Timestamp::parse(raw.into_owned())))
+    }
+}
 
 /// Parses one API timestamp; see the module docs for what is accepted.
 pub(crate) fn parse(value: &str) -> Option<DateTime<Utc>> {
@@ -33,59 +120,9 @@ pub(crate) fn parse(value: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.and_utc())
 }
 
-fn format(value: &DateTime<Utc>) -> String {
-    value.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
-
-fn invalid<E: serde::de::Error>(value: &str) -> E {
-    E::custom(format_args!(
-        "invalid timestamp {value:?}: expected RFC 3339 or `YYYY-MM-DDTHH:MM:SS`"
-    ))
-}
-
-/// `#[serde(with = "required")]` for `DateTime<Utc>` fields.
-pub(crate) mod required {
-    use super::*;
-
-    pub(crate) fn serialize<S: Serializer>(value: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format(value))
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-        let raw = std::borrow::Cow::<'de, str>::deserialize(d)?;
-        parse(&raw).ok_or_else(|| invalid(&raw))
-    }
-}
-
-/// `#[serde(default, with = "optional")]` for `Option<DateTime<Utc>>` fields:
-/// missing and `null` are `None`; so is an empty string.
-pub(crate) mod optional {
-    use super::*;
-
-    pub(crate) fn serialize<S: Serializer>(
-        value: &Option<DateTime<Utc>>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(t) => s.serialize_str(&format(t)),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<DateTime<Utc>>, D::Error> {
-        match Option::<std::borrow::Cow<'de, str>>::deserialize(d)? {
-            None => Ok(None),
-            Some(raw) if raw.trim().is_empty() => Ok(None),
-            Some(raw) => parse(&raw).map(Some).ok_or_else(|| invalid(&raw)),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::*;
 
     #[test]
     fn accepts_the_shapes_the_api_writes() {
@@ -100,5 +137,14 @@ mod tests {
         assert_eq!(f.timestamp_subsec_micros(), 123_456);
         assert!(parse("yesterday").is_none());
         assert!(parse("").is_none());
+    }
+
+    #[test]
+    fn keeps_the_raw_text_both_ways() {
+        let odd: Timestamp = serde_json::from_str(r#""31/12/2024 10h""#).unwrap();
+        assert_eq!(odd.as_datetime(), None);
+        assert_eq!(serde_json::to_string(&odd).unwrap(), r#""31/12/2024 10h""#);
+        let t = Timestamp::from(parse("2024-01-01T00:00:00Z").unwrap());
+        assert_eq!(t.raw(), "2024-01-01T00:00:00Z");
     }
 }

@@ -33,46 +33,55 @@ trait Observe {
     fn progress(&self) -> String;
 }
 
+/// A status or state for reports: its value, or `unknown` when the server sent
+/// none (a poll without a status is progress, never an arrival or a failure).
+fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
+    value
+        .as_ref()
+        .map_or_else(|| "unknown".to_owned(), T::to_string)
+}
+
 impl Observe for Instance {
     fn failure(&self) -> Option<(String, Option<String>)> {
-        (self.status.is_error() || self.state == InstanceState::Error).then(|| {
-            let message = self.error.as_ref().map(|e| e.message.clone());
-            (self.status.to_string(), message)
+        let failed = self.status.as_ref().is_some_and(|s| s.is_error())
+            || self.state == Some(InstanceState::Error);
+        failed.then(|| {
+            let message = self.error.as_ref().and_then(|e| e.message.clone());
+            (shown(&self.status), message)
         })
     }
     fn gone(&self) -> bool {
-        self.status.is_deleted() || self.state == InstanceState::Deleted
+        self.status.as_ref().is_some_and(|s| s.is_deleted())
+            || self.state == Some(InstanceState::Deleted)
     }
     fn progress(&self) -> String {
-        format!("{}/{}", self.status, self.state)
+        format!("{}/{}", shown(&self.status), shown(&self.state))
     }
 }
 
 impl Observe for Snapshot {
     fn failure(&self) -> Option<(String, Option<String>)> {
-        self.status
-            .is_error()
-            .then(|| (self.status.to_string(), None))
+        let failed = self.status.as_ref().is_some_and(|s| s.is_error());
+        failed.then(|| (shown(&self.status), None))
     }
     fn gone(&self) -> bool {
-        self.state == SnapshotState::Deleted
+        self.state == Some(SnapshotState::Deleted)
     }
     fn progress(&self) -> String {
-        format!("{}/{}", self.status, self.state)
+        format!("{}/{}", shown(&self.status), shown(&self.state))
     }
 }
 
 impl Observe for CustomImage {
     fn failure(&self) -> Option<(String, Option<String>)> {
-        self.status
-            .is_error()
-            .then(|| (self.status.to_string(), None))
+        let failed = self.status.as_ref().is_some_and(|s| s.is_error());
+        failed.then(|| (shown(&self.status), None))
     }
     fn gone(&self) -> bool {
-        self.status == ImageStatus::Deleted
+        self.status == Some(ImageStatus::Deleted)
     }
     fn progress(&self) -> String {
-        self.status.to_string()
+        shown(&self.status)
     }
 }
 
@@ -161,18 +170,18 @@ waiters! {
     /// `running/completed` before the reboot shows, so this returns at once.)
     InstanceRunning: "instance" "running",
     poll GetInstance.expand(Image, MachineType, Network) -> Instance,
-    check |outcome| until(outcome, |i| i.state == InstanceState::Running && i.status.is_completed());
+    check |outcome| until(outcome, |i| i.state == Some(InstanceState::Running) && i.status.as_ref().is_some_and(|s| s.is_completed()));
 
     /// Until the instance is `stopped` and its last action `completed`: after a
     /// stop, or a retype of a stopped instance.
     InstanceStopped: "instance" "stopped",
     poll GetInstance.expand(Image, MachineType, Network) -> Instance,
-    check |outcome| until(outcome, |i| i.state == InstanceState::Stopped && i.status.is_completed());
+    check |outcome| until(outcome, |i| i.state == Some(InstanceState::Stopped) && i.status.as_ref().is_some_and(|s| s.is_completed()));
 
     /// Until the instance is `suspended` and its last action `completed`.
     InstanceSuspended: "instance" "suspended",
     poll GetInstance.expand(Image, MachineType, Network) -> Instance,
-    check |outcome| until(outcome, |i| i.state == InstanceState::Suspended && i.status.is_completed());
+    check |outcome| until(outcome, |i| i.state == Some(InstanceState::Suspended) && i.status.as_ref().is_some_and(|s| s.is_completed()));
 
     /// Until the instance is gone: its read answers `404` (or status `deleted`).
     InstanceDeleted: "instance" "deleted",
@@ -182,7 +191,7 @@ waiters! {
     /// Until the snapshot is `available` for restores and copies.
     SnapshotAvailable: "snapshot" "available",
     poll GetSnapshot -> Snapshot,
-    check |outcome| until(outcome, |s| s.state.is_available());
+    check |outcome| until(outcome, |s| s.state.as_ref().is_some_and(|s| s.is_available()));
 
     /// Until the snapshot is gone: its read answers `404` (or state `deleted`).
     SnapshotDeleted: "snapshot" "deleted",
@@ -192,7 +201,7 @@ waiters! {
     /// Until the custom image is `active`: imported and usable.
     CustomImageActive: "image" "active",
     poll GetCustomImage -> CustomImage,
-    check |outcome| until(outcome, |i| i.status == ImageStatus::Active);
+    check |outcome| until(outcome, |i| i.status == Some(ImageStatus::Active));
 
     /// Until the custom image is gone: its read answers `404` (or status `deleted`).
     CustomImageDeleted: "image" "deleted",

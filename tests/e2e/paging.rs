@@ -43,7 +43,8 @@ async fn pages_carry_their_metadata_and_filters_apply() {
     assert_eq!(pages.len(), 5);
     let metas: Vec<(u32, u32, u32)> = pages
         .iter()
-        .map(|p| (p.meta.page.offset, p.meta.page.count, p.meta.page.total))
+        .map(|p| p.meta.unwrap().page)
+        .map(|m| (m.offset, m.count, m.total))
         .collect();
     assert_eq!(
         metas,

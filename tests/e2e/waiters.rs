@@ -37,7 +37,7 @@ async fn a_waiter_returns_when_the_transition_completes_and_reports_each_status(
     assert!(!wait.is_finished(), "nothing completes before advance()");
     emulator.advance();
     let instance = wait.await.unwrap().unwrap();
-    assert_eq!(instance.state, InstanceState::Running);
+    assert_eq!(instance.state, Some(InstanceState::Running));
     let seen = seen.lock().unwrap();
     assert!(
         seen.first().is_some_and(|s| s.ends_with("/new")),

@@ -52,12 +52,11 @@ async fn a_windows_password_never_reaches_a_decode_error() {
     use bytes::Bytes;
     use mgc::compute::GetFirstWindowsPassword;
 
-    // A malformed answer (created_at is null) and one whose password has the wrong type.
+    // Answers that fail to decode (only a missing or mistyped identity, or a wrong
+    // shape, does): no instance id next to the password, an id serde would quote.
     for body in [
-        format!(
-            r#"{{"instance":{{"id":"i","password":"{CANARY}","created_at":null,"user":"admin"}}}}"#
-        ),
-        r#"{"instance":{"id":"i","password":987654321,"created_at":"2026-01-01T00:00:00Z"}}"#
+        format!(r#"{{"instance":{{"password":"{CANARY}","created_at":null,"user":"admin"}}}}"#),
+        r#"{"instance":{"id":987654321,"password":"x","created_at":"2026-01-01T00:00:00Z"}}"#
             .to_owned(),
     ] {
         let body = Bytes::from(body);

@@ -189,10 +189,17 @@ async fn lifecycle(
     // 1. What can we run, and on what?
     let t = Instant::now();
     let types = client.send(ListMachineTypes::new()).await?.machine_types;
-    let mut small: Vec<&InstanceType> = types.iter().filter(|t| t.gpu.unwrap_or(0) == 0).collect();
+    // A type without a name cannot be asked for by name: skip it.
+    let mut small: Vec<&InstanceType> = types
+        .iter()
+        .filter(|t| t.gpu.unwrap_or(0) == 0 && t.name.is_some())
+        .collect();
     small.sort_by_key(|t| (t.vcpus, t.ram, t.disk));
     let (first_type, bigger_type) = match small.as_slice() {
-        [a, b, ..] => ((*a).clone(), (*b).clone()),
+        [a, b, ..] => (
+            a.name.clone().unwrap_or_default(),
+            b.name.clone().unwrap_or_default(),
+        ),
         _ => return Err(protocol("need at least two machine types")),
     };
     report.record(
@@ -200,8 +207,8 @@ async fn lifecycle(
         format!(
             "{} types; using {} then {}",
             types.len(),
-            first_type.name,
-            bigger_type.name
+            first_type,
+            bigger_type
         ),
         t,
     );
@@ -211,13 +218,21 @@ async fn lifecycle(
     let images = client.send(ListImages::new()).await?.images;
     let image: &Image = images
         .iter()
-        .filter(|i| i.status == ImageStatus::Active && i.platform.as_deref() == Some("linux"))
-        .find(|i| i.name.to_lowercase().contains("ubuntu"))
-        .or_else(|| images.iter().find(|i| i.status == ImageStatus::Active))
+        .filter(|i| i.status == Some(ImageStatus::Active) && i.platform.as_deref() == Some("linux"))
+        .find(|i| {
+            i.name
+                .as_deref()
+                .is_some_and(|n| n.to_lowercase().contains("ubuntu"))
+        })
+        .or_else(|| {
+            images
+                .iter()
+                .find(|i| i.status == Some(ImageStatus::Active))
+        })
         .ok_or_else(|| protocol("no active image"))?;
     report.record(
         "list images",
-        format!("{} images; using {}", images.len(), image.name),
+        format!("{} images; using {}", images.len(), shown(&image.name)),
         t,
     );
 
@@ -227,7 +242,7 @@ async fn lifecycle(
     let name = format!("quickstart-{:04x}", std::process::id() & 0xffff);
     let mut create = CreateInstance::new(
         name.as_str(),
-        IdOrName::name(first_type.name.as_str()),
+        IdOrName::name(first_type.as_str()),
         IdOrName::id(image.id.as_str()),
     );
     if let Ok(key) = std::env::var("MGC_SSH_KEY") {
@@ -243,7 +258,12 @@ async fn lifecycle(
         .await?;
     report.record(
         format!("create {name}"),
-        format!("{} is {}/{}", instance.id, instance.status, instance.state),
+        format!(
+            "{} is {}/{}",
+            instance.id,
+            shown(&instance.status),
+            shown(&instance.state)
+        ),
         t,
     );
 
@@ -268,7 +288,9 @@ async fn lifecycle(
         "snapshot",
         format!(
             "{} is {} ({} GB)",
-            snapshot.id, snapshot.state, snapshot.size
+            snapshot.id,
+            shown(&snapshot.state),
+            shown(&snapshot.size)
         ),
         t,
     );
@@ -279,7 +301,7 @@ async fn lifecycle(
         .send(RestoreSnapshot::new(
             &snapshot_id,
             format!("{name}-restored"),
-            IdOrName::name(first_type.name.as_str()),
+            IdOrName::name(first_type.as_str()),
         ))
         .await?
         .id;
@@ -292,7 +314,7 @@ async fn lifecycle(
         .await?;
     report.record(
         "restore snapshot",
-        format!("{} is {}", restored.id, restored.state),
+        format!("{} is {}", restored.id, shown(&restored.state)),
         t,
     );
 
@@ -313,7 +335,7 @@ async fn lifecycle(
     client
         .send(RetypeInstance::new(
             &id,
-            IdOrName::name(bigger_type.name.as_str()),
+            IdOrName::name(bigger_type.as_str()),
         ))
         .await?;
     let retyped = client
@@ -408,4 +430,9 @@ fn protocol(reason: &'static str) -> mgc::Error {
         operation: "quickstart",
         reason: reason.into(),
     }
+}
+
+/// A field the server may leave out, for the report.
+fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
+    value.as_ref().map_or_else(|| "?".to_owned(), T::to_string)
 }

@@ -1,10 +1,11 @@
 //! Small instance answers and bodies: the first Windows password, init logs and
 //! the rename body.
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::compute::timestamp;
+use crate::compute::lenient;
+use crate::compute::macros::model;
+use crate::compute::timestamp::Timestamp;
 use crate::credentials::Secret;
 
 /// The answer of [`GetFirstWindowsPassword`](crate::compute::GetFirstWindowsPassword).
@@ -17,26 +18,30 @@ pub struct WindowsPasswordResponse {
     pub instance: WindowsPasswordInstance,
 }
 
-/// The first administrator password of a Windows instance.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct WindowsPasswordInstance {
-    /// The instance id.
-    pub id: String,
-    /// The password; read it with [`Secret::expose`].
-    pub password: Secret,
-    /// When the password was set.
-    #[serde(with = "timestamp::required")]
-    pub created_at: DateTime<Utc>,
-    /// The user the password belongs to (the API's default is `admin`).
-    #[serde(default)]
-    pub user: Option<String>,
+model! {
+    /// The first administrator password of a Windows instance. Only `id` is
+    /// required; see the crate's decoding policy.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct WindowsPasswordInstance {
+        /// The instance id.
+        pub id: String,
+    } lenient {
+        /// The password; read it with [`Secret::expose`].
+        pub password: Option<Secret>,
+        /// When the password was set.
+        pub created_at: Option<Timestamp>,
+        /// The user the password belongs to (the API's default is `admin`).
+        pub user: Option<String>,
+    } never_serialized
 }
 
 /// The answer of [`GetInstanceInitLogs`](crate::compute::GetInstanceInitLogs): the
 /// last lines of the instance's initialization console log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InitLogResponse {
-    /// The log lines, oldest first.
+    /// The log lines, oldest first (none when the member is missing; a line that is
+    /// not text keeps its JSON text).
+    #[serde(default, deserialize_with = "lenient::lines")]
     pub logs: Vec<String>,
 }
 

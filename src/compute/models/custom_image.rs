@@ -3,34 +3,34 @@
 use serde::{Deserialize, Serialize};
 
 use super::image::ImageStatus;
-use crate::compute::macros::string_enum;
+use crate::compute::macros::{model, string_enum};
 use crate::paging::ListMeta;
 
-/// A custom image.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CustomImage {
-    /// The image id.
-    pub id: String,
-    /// The image name.
-    pub name: String,
-    /// The image status; wait for `active` after a create.
-    pub status: ImageStatus,
-    /// A free-form description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// A free-form version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// What a machine type needs to run the image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requirements: Option<CustomImageRequirements>,
-    /// The operating system family.
-    pub platform: Platform,
-    /// Free-form metadata the API attaches to the image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Whether the image carries a license.
-    pub license: License,
+model! {
+    /// A custom image. Only `id` is required; see the crate's decoding policy.
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub struct CustomImage {
+        /// The image id.
+        pub id: String,
+    } lenient {
+        /// The image name.
+        pub name: Option<String>,
+        /// The image status; wait for `active` after a create.
+        pub status: Option<ImageStatus>,
+        /// A free-form description.
+        pub description: Option<String>,
+        /// A free-form version.
+        pub version: Option<String>,
+        /// What a machine type needs to run the image (`None` unless all three sizes
+        /// are readable: it is also what a create sends).
+        pub requirements: Option<CustomImageRequirements>,
+        /// The operating system family.
+        pub platform: Option<Platform>,
+        /// Free-form metadata the API attaches to the image.
+        pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+        /// Whether the image carries a license.
+        pub license: Option<License>,
+    }
 }
 
 /// The least a machine type must offer to run a custom image.
@@ -46,13 +46,16 @@ pub struct CustomImageRequirements {
 
 /// A page of custom images, the answer of
 /// [`ListCustomImages`](crate::compute::ListCustomImages).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// A missing item list is an empty page; a missing or unreadable `meta` is `None`
+/// (paging then goes by page sizes).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CustomImageList {
-    /// The images of this page (the API may leave the member out when there are none).
-    #[serde(default)]
+    /// The images of this page.
     pub images: Vec<CustomImage>,
     /// Page metadata.
-    pub meta: ListMeta,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<ListMeta>,
 }
 
 string_enum! {

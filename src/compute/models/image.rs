@@ -1,76 +1,66 @@
 //! Public images and their status.
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::compute::macros::string_enum;
-use crate::compute::timestamp;
+use crate::compute::macros::{model, string_enum};
+use crate::compute::timestamp::Timestamp;
 use crate::paging::ListMeta;
 
-/// A public image: the template an instance's disk starts from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Image {
-    /// The image id.
-    pub id: String,
-    /// The image name, e.g. `cloud-ubuntu-24.04 LTS`.
-    pub name: String,
-    /// The image status.
-    pub status: ImageStatus,
-    /// The image version, e.g. `24.04`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// The platform, e.g. `linux` or `windows`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub platform: Option<String>,
-    /// When the image was released.
-    #[serde(
-        default,
-        with = "timestamp::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub release_at: Option<DateTime<Utc>>,
-    /// When standard support ends.
-    #[serde(
-        default,
-        with = "timestamp::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub end_standard_support_at: Option<DateTime<Utc>>,
-    /// When the image reaches its end of life.
-    #[serde(
-        default,
-        with = "timestamp::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub end_life_at: Option<DateTime<Utc>>,
-    /// What a machine type needs to run the image.
-    pub minimum_requirements: MinimumRequirements,
-    /// The image's labels.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub labels: Option<Vec<String>>,
-    /// The availability zones the image is offered in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub availability_zones: Option<Vec<String>>,
+model! {
+    /// A public image: the template an instance's disk starts from. Only `id` is
+    /// required; see the crate's decoding policy.
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub struct Image {
+        /// The image id.
+        pub id: String,
+    } lenient {
+        /// The image name, e.g. `cloud-ubuntu-24.04 LTS`.
+        pub name: Option<String>,
+        /// The image status.
+        pub status: Option<ImageStatus>,
+        /// The image version, e.g. `24.04`.
+        pub version: Option<String>,
+        /// The platform, e.g. `linux` or `windows`.
+        pub platform: Option<String>,
+        /// When the image was released.
+        pub release_at: Option<Timestamp>,
+        /// When standard support ends.
+        pub end_standard_support_at: Option<Timestamp>,
+        /// When the image reaches its end of life.
+        pub end_life_at: Option<Timestamp>,
+        /// What a machine type needs to run the image.
+        pub minimum_requirements: Option<MinimumRequirements>,
+        /// The image's labels.
+        pub labels: Option<Vec<String>>,
+        /// The availability zones the image is offered in.
+        pub availability_zones: Option<Vec<String>>,
+    }
 }
 
-/// The least a machine type must offer to run an image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MinimumRequirements {
-    /// Virtual CPUs.
-    pub vcpu: u32,
-    /// Memory.
-    pub ram: u32,
-    /// Disk size, in GB.
-    pub disk: u32,
+model! {
+    /// The least a machine type must offer to run an image.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+    pub struct MinimumRequirements {} lenient {
+        /// Virtual CPUs.
+        pub vcpu: Option<u32>,
+        /// Memory.
+        pub ram: Option<u32>,
+        /// Disk size, in GB.
+        pub disk: Option<u32>,
+    }
 }
 
 /// A page of public images, the answer of [`ListImages`](crate::compute::ListImages).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// A missing item list is an empty page; a missing or unreadable `meta` is `None`
+/// (paging then goes by page sizes).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImageList {
     /// The images of this page.
     pub images: Vec<Image>,
     /// Page metadata.
-    pub meta: ListMeta,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<ListMeta>,
 }
 
 string_enum! {

@@ -1,115 +1,110 @@
 //! Instances as the API returns them, with their status and state.
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::network::Network;
-use crate::compute::macros::string_enum;
-use crate::compute::timestamp;
+use crate::compute::macros::{model, string_enum};
+use crate::compute::timestamp::Timestamp;
 use crate::paging::ListMeta;
 
-/// A virtual machine instance.
-///
-/// `machine_type`, `image` and `network` hold only ids unless the read asked to
-/// [`Expand`](super::Expand) them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Instance {
-    /// The instance id.
-    pub id: String,
-    /// The instance name.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// The machine type: its id, or all of it when expanded.
-    #[serde(default)]
-    pub machine_type: Option<InstanceTypes>,
-    /// The image: its id, or more when expanded.
-    #[serde(default)]
-    pub image: Option<VmImage>,
-    /// What the instance is doing (`creating`, `completed`, `stopping`, ...).
-    pub status: InstanceStatus,
-    /// Where the instance is in its life (`running`, `stopped`, ...).
-    pub state: InstanceState,
-    /// When the instance was created.
-    #[serde(with = "timestamp::required")]
-    pub created_at: DateTime<Utc>,
-    /// When the instance last changed.
-    #[serde(
-        default,
-        with = "timestamp::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub updated_at: Option<DateTime<Utc>>,
-    /// The SSH key installed at creation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssh_key_name: Option<String>,
-    /// The availability zone, e.g. `br-se1-a`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub availability_zone: Option<String>,
-    /// The network: interface ids, or the VPC and interfaces in full when expanded.
-    #[serde(default)]
-    pub network: Option<Network>,
-    /// The cloud-init user data given at creation (base64).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_data: Option<String>,
-    /// The instance's labels.
-    #[serde(default)]
-    pub labels: Option<Vec<String>>,
-    /// Why the instance is in an error status, when it is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<InstanceError>,
+model! {
+    /// A virtual machine instance.
+    ///
+    /// `machine_type`, `image` and `network` hold only ids unless the read asked to
+    /// [`Expand`](super::Expand) them. Only `id` is required: every other field is
+    /// `None` when the server leaves it out or sends a value this SDK cannot read
+    /// (see the crate's decoding policy).
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub struct Instance {
+        /// The instance id.
+        pub id: String,
+    } lenient {
+        /// The instance name.
+        pub name: Option<String>,
+        /// The machine type: its id, or all of it when expanded.
+        pub machine_type: Option<InstanceTypes>,
+        /// The image: its id, or more when expanded.
+        pub image: Option<VmImage>,
+        /// What the instance is doing (`creating`, `completed`, `stopping`, ...).
+        pub status: Option<InstanceStatus>,
+        /// Where the instance is in its life (`running`, `stopped`, ...).
+        pub state: Option<InstanceState>,
+        /// When the instance was created.
+        pub created_at: Option<Timestamp>,
+        /// When the instance last changed.
+        pub updated_at: Option<Timestamp>,
+        /// The SSH key installed at creation.
+        pub ssh_key_name: Option<String>,
+        /// The availability zone, e.g. `br-se1-a`.
+        pub availability_zone: Option<String>,
+        /// The network: interface ids, or the VPC and interfaces in full when expanded.
+        pub network: Option<Network>,
+        /// The cloud-init user data given at creation (base64).
+        pub user_data: Option<String>,
+        /// The instance's labels.
+        pub labels: Option<Vec<String>>,
+        /// Why the instance is in an error status, when it is.
+        pub error: Option<InstanceError>,
+    }
 }
 
-/// The machine type of an instance (the Go SDK's `InstanceTypes`): the id, plus
-/// the sizes when the read expanded `machine-type`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InstanceTypes {
-    /// The machine type id.
-    pub id: String,
-    /// The machine type name, e.g. `BV1-1-40`.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// Virtual CPUs.
-    #[serde(default)]
-    pub vcpus: Option<u32>,
-    /// Memory, in the API's unit for machine types.
-    #[serde(default)]
-    pub ram: Option<u32>,
-    /// Disk size, in GB.
-    #[serde(default)]
-    pub disk: Option<u32>,
+model! {
+    /// The machine type of an instance (the Go SDK's `InstanceTypes`): the id, plus
+    /// the sizes when the read expanded `machine-type`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct InstanceTypes {
+        /// The machine type id.
+        pub id: String,
+    } lenient {
+        /// The machine type name, e.g. `BV1-1-40`.
+        pub name: Option<String>,
+        /// Virtual CPUs.
+        pub vcpus: Option<u32>,
+        /// Memory, in the API's unit for machine types.
+        pub ram: Option<u32>,
+        /// Disk size, in GB.
+        pub disk: Option<u32>,
+    }
 }
 
-/// The image of an instance (the Go SDK's `VmImage`): the id, plus name and
-/// platform when the read expanded `image`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VmImage {
-    /// The image id.
-    pub id: String,
-    /// The image name.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// The image platform, e.g. `linux`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub platform: Option<String>,
+model! {
+    /// The image of an instance (the Go SDK's `VmImage`): the id, plus name and
+    /// platform when the read expanded `image`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct VmImage {
+        /// The image id.
+        pub id: String,
+    } lenient {
+        /// The image name.
+        pub name: Option<String>,
+        /// The image platform, e.g. `linux`.
+        pub platform: Option<String>,
+    }
 }
 
-/// Why an instance failed (the Go SDK's `Error`, renamed so it does not clash
-/// with [`mgc::Error`](crate::Error)).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InstanceError {
-    /// A human-readable message.
-    pub message: String,
-    /// A machine-readable code, e.g. `create_instance.keypair.not_found`.
-    pub slug: String,
+model! {
+    /// Why an instance failed (the Go SDK's `Error`, renamed so it does not clash
+    /// with [`mgc::Error`](crate::Error)).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct InstanceError {} lenient {
+        /// A human-readable message.
+        pub message: Option<String>,
+        /// A machine-readable code, e.g. `create_instance.keypair.not_found`.
+        pub slug: Option<String>,
+    }
 }
 
 /// A page of instances, the answer of [`ListInstances`](crate::compute::ListInstances).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// A missing `instances` member is an empty page; a missing or unreadable `meta`
+/// is `None` (paging then goes by page sizes).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListInstancesResponse {
     /// The instances of this page.
     pub instances: Vec<Instance>,
     /// Page metadata.
-    pub meta: ListMeta,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<ListMeta>,
 }
 
 string_enum! {

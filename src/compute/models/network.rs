@@ -4,87 +4,85 @@
 use serde::{Deserialize, Serialize};
 
 use super::common::{IdOrName, IdRef};
+use crate::compute::macros::model;
 
-/// The network of an instance.
-///
-/// With API version 1.1 (which this SDK sends) the API answers `interfaces`: ids
-/// only, or in full with the VPC when the read expanded `network`. The version 1
-/// shape, `ports`, is kept for servers that still send it.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Network {
-    /// The VPC the instance is in (expanded reads).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vpc: Option<IdOrName>,
-    /// The network interfaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<NetworkInterface>>,
-    /// The network ports, in the version 1 shape.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ports: Option<Vec<NetworkPort>>,
+model! {
+    /// The network of an instance.
+    ///
+    /// With API version 1.1 (which this SDK sends) the API answers `interfaces`: ids
+    /// only, or in full with the VPC when the read expanded `network`. The version 1
+    /// shape, `ports`, is kept for servers that still send it.
+    #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+    pub struct Network {} lenient {
+        /// The VPC the instance is in (expanded reads).
+        pub vpc: Option<IdOrName>,
+        /// The network interfaces.
+        pub interfaces: Option<Vec<NetworkInterface>>,
+        /// The network ports, in the version 1 shape.
+        pub ports: Option<Vec<NetworkPort>>,
+    }
 }
 
-/// A network interface of an instance. Unexpanded reads carry only `id`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NetworkInterface {
-    /// The interface id.
-    pub id: String,
-    /// The interface name (expanded reads).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The security group ids of the interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security_groups: Option<Vec<String>>,
-    /// Whether this is the instance's primary interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary: Option<bool>,
-    /// The public IPv4 address associated with the interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub associated_public_ipv4: Option<String>,
-    /// The interface's addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip_addresses: Option<IpAddressNewExpand>,
+model! {
+    /// A network interface of an instance. Unexpanded reads carry only `id`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct NetworkInterface {
+        /// The interface id.
+        pub id: String,
+    } lenient {
+        /// The interface name (expanded reads).
+        pub name: Option<String>,
+        /// The security group ids of the interface.
+        pub security_groups: Option<Vec<String>>,
+        /// Whether this is the instance's primary interface.
+        pub primary: Option<bool>,
+        /// The public IPv4 address associated with the interface.
+        pub associated_public_ipv4: Option<String>,
+        /// The interface's addresses.
+        pub ip_addresses: Option<IpAddressNewExpand>,
+    }
 }
 
-/// The addresses of a network interface.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct IpAddressNewExpand {
-    /// The private IPv4 address.
-    #[serde(default)]
-    pub private_ipv4: Option<String>,
-    /// The public IPv6 address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_ipv6: Option<String>,
+model! {
+    /// The addresses of a network interface.
+    #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+    pub struct IpAddressNewExpand {} lenient {
+        /// The private IPv4 address.
+        pub private_ipv4: Option<String>,
+        /// The public IPv6 address.
+        pub public_ipv6: Option<String>,
+    }
 }
 
-/// A network port in the version 1 shape of [`Network`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NetworkPort {
-    /// The port id.
-    pub id: String,
-    /// The port name (expanded reads).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The port's addresses (expanded reads).
-    #[serde(
-        default,
-        rename = "ipAddresses",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ip_addresses: Option<PortIpAddresses>,
+model! {
+    /// A network port in the version 1 shape of [`Network`].
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct NetworkPort {
+        /// The port id.
+        pub id: String,
+    } lenient {
+        /// The port name (expanded reads).
+        pub name: Option<String>,
+        /// The port's addresses (expanded reads).
+        #[serde(rename = "ipAddresses")]
+        pub ip_addresses: Option<PortIpAddresses>,
+    }
 }
 
-/// The addresses of a version 1 [`NetworkPort`] (camelCase on the wire).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct PortIpAddresses {
-    /// The public IPv4 address.
-    #[serde(default, rename = "publicIpAddress")]
-    pub public_ip_address: Option<String>,
-    /// The private IPv4 address.
-    #[serde(default, rename = "privateIpAddress")]
-    pub private_ip_address: Option<String>,
-    /// The IPv6 address.
-    #[serde(default, rename = "ipV6Address")]
-    pub ipv6_address: Option<String>,
+model! {
+    /// The addresses of a version 1 [`NetworkPort`] (camelCase on the wire).
+    #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+    pub struct PortIpAddresses {} lenient {
+        /// The public IPv4 address.
+        #[serde(rename = "publicIpAddress")]
+        pub public_ip_address: Option<String>,
+        /// The private IPv4 address.
+        #[serde(rename = "privateIpAddress")]
+        pub private_ip_address: Option<String>,
+        /// The IPv6 address.
+        #[serde(rename = "ipV6Address")]
+        pub ipv6_address: Option<String>,
+    }
 }
 
 /// The network of a new instance (or of an instance restored from a snapshot).

@@ -1,67 +1,66 @@
 //! Instance snapshots, with their status and state.
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::instance::{InstanceTypes, VmImage};
-use crate::compute::macros::string_enum;
-use crate::compute::timestamp;
+use crate::compute::macros::{model, string_enum};
+use crate::compute::timestamp::Timestamp;
 use crate::paging::ListMeta;
 
-/// A snapshot: a point-in-time copy of an instance's disk, to restore into a new
-/// instance.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Snapshot {
-    /// The snapshot id.
-    pub id: String,
-    /// The snapshot name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// What the snapshot is doing (`creating`, `completed`, ...).
-    pub status: SnapshotStatus,
-    /// Where the snapshot is in its life; restore it once it is `available`.
-    pub state: SnapshotState,
-    /// When the snapshot was created.
-    #[serde(with = "timestamp::required")]
-    pub created_at: DateTime<Utc>,
-    /// When the snapshot last changed.
-    #[serde(
-        default,
-        with = "timestamp::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub updated_at: Option<DateTime<Utc>>,
-    /// The snapshot size, in GB.
-    pub size: u64,
-    /// The instance the snapshot was taken from.
-    #[serde(default)]
-    pub instance: Option<SnapshotInstance>,
+model! {
+    /// A snapshot: a point-in-time copy of an instance's disk, to restore into a new
+    /// instance. Only `id` is required; see the crate's decoding policy.
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub struct Snapshot {
+        /// The snapshot id.
+        pub id: String,
+    } lenient {
+        /// The snapshot name.
+        pub name: Option<String>,
+        /// What the snapshot is doing (`creating`, `completed`, ...).
+        pub status: Option<SnapshotStatus>,
+        /// Where the snapshot is in its life; restore it once it is `available`.
+        pub state: Option<SnapshotState>,
+        /// When the snapshot was created.
+        pub created_at: Option<Timestamp>,
+        /// When the snapshot last changed.
+        pub updated_at: Option<Timestamp>,
+        /// The snapshot size, in GB.
+        pub size: Option<u64>,
+        /// The instance the snapshot was taken from.
+        pub instance: Option<SnapshotInstance>,
+    }
 }
 
-/// The instance a snapshot was taken from.
-///
-/// The Go SDK reads `image` and `machine_type` as `IDOrName`; they are the same
-/// shapes as on an [`Instance`](super::Instance), so expanded reads keep the
-/// platform and sizes too.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SnapshotInstance {
-    /// The instance id.
-    pub id: String,
-    /// Its image: the id, or more when the read expanded `image`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<VmImage>,
-    /// Its machine type: the id, or all of it when the read expanded `machine-type`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub machine_type: Option<InstanceTypes>,
+model! {
+    /// The instance a snapshot was taken from.
+    ///
+    /// The Go SDK reads `image` and `machine_type` as `IDOrName`; they are the same
+    /// shapes as on an [`Instance`](super::Instance), so expanded reads keep the
+    /// platform and sizes too.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct SnapshotInstance {
+        /// The instance id.
+        pub id: String,
+    } lenient {
+        /// Its image: the id, or more when the read expanded `image`.
+        pub image: Option<VmImage>,
+        /// Its machine type: the id, or all of it when the read expanded `machine-type`.
+        pub machine_type: Option<InstanceTypes>,
+    }
 }
 
 /// A page of snapshots, the answer of [`ListSnapshots`](crate::compute::ListSnapshots).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// A missing item list is an empty page; a missing or unreadable `meta` is `None`
+/// (paging then goes by page sizes).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListSnapshotsResponse {
     /// The snapshots of this page.
     pub snapshots: Vec<Snapshot>,
     /// Page metadata.
-    pub meta: ListMeta,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<ListMeta>,
 }
 
 string_enum! {
