@@ -107,6 +107,7 @@ fn instances() {
 }
 
 #[test]
+#[allow(deprecated)] // `labels`: the snapshot keeps what the Go-parity filter sends
 fn images() {
     snapshot!(
         "list_images",
@@ -355,6 +356,13 @@ fn bad_input_is_rejected_before_sending() {
 
     // Expand lists.
     rejects(GetInstance::new("i").expand(Vec::<Expand>::new()), "expand");
+    // The spec lets snapshots expand only `image` and `machine-type`.
+    rejects(
+        GetSnapshot::new("s").expand(vec![Expand::Network]),
+        "expand",
+    );
+    rejects(ListSnapshots::new().expand(vec![Expand::Labels]), "expand");
+    preview(&GetSnapshot::new("s").expand(vec![Expand::Image, Expand::MachineType]));
 
     // Names.
     let long = "n".repeat(256);

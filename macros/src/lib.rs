@@ -130,6 +130,7 @@ macro_rules! endpoint {
                 )*)?
             }
 
+            #[allow(deprecated)] // a deprecated field is still the row's to fill
             impl $name {
                 /// What this row puts on the wire, for checks against the API's
                 /// description (not part of the stable API).
@@ -180,6 +181,7 @@ macro_rules! endpoint {
                 );
             };
 
+            #[allow(deprecated)]
             impl ::mgc::Endpoint for $name {
                 type Response = $resp;
 
@@ -227,6 +229,7 @@ macro_rules! endpoint {
                 }
             }
 
+            #[allow(deprecated)]
             impl ::mgc::__private::serde::Serialize for $name {
                 #[allow(unreachable_code)]
                 fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>

@@ -25,7 +25,12 @@ crate::endpoint! {
             offset: u32 => query "_offset", check = checks::offset;
             /// Order (the API's default: `platform:asc,end_life_at:desc`).
             sort: String => query "_sort", check = checks::sort;
-            /// Only images with all these labels (comma-joined on the wire).
+            /// Only images with all these labels (comma-joined on the wire as
+            /// `_labels`), as the Go SDK's `ImageListOptions.Labels`.
+            #[deprecated(
+                since = "0.1.0",
+                note = "the API's spec has no label filter for images: a server that follows it refuses `_labels` (422), others may ignore it"
+            )]
             labels: Vec<String> => query "_labels";
             /// Only images offered in this availability zone, e.g. `br-ne1-a`.
             availability_zone: String => query "availability-zone";

@@ -26,7 +26,7 @@ crate::endpoint! {
             /// Order (the API's default: `created_at:asc`).
             sort: String => query "_sort", check = checks::sort;
             /// Related resources to include in full (`image`, `machine-type`).
-            expand: Vec<Expand> => query "expand", check = checks::expand;
+            expand: Vec<Expand> => query "expand", check = checks::snapshot_expand;
             /// Only snapshots with this name.
             name: String => query "name";
         },
@@ -57,7 +57,7 @@ crate::endpoint! {
         },
         optional: {
             /// Related resources to include in full (`image`, `machine-type`).
-            expand: Vec<Expand> => query "expand", check = checks::expand;
+            expand: Vec<Expand> => query "expand", check = checks::snapshot_expand;
         },
     }
 
