@@ -99,8 +99,6 @@ fn main() {
             .base_url(&region)
             .build()
             .unwrap();
-        // reqwest is built without a default crypto provider in this workspace.
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()

@@ -1,7 +1,7 @@
 //! The endpoint table checked against the API's OpenAPI description.
 //!
 //! Reads `../shared/spec/virtual-machine.openapi.yaml` (or the file named by
-//! `MGC_OPENAPI_SPEC`) and compares every operation with its row of the table:
+//! `MGC_SPEC`) and compares every operation with its row of the table:
 //! method and path, query parameter names and which ones every request carries,
 //! required headers and their values, body member names and which are required,
 //! and the success status. Every difference is printed; the test fails on any the
@@ -385,7 +385,7 @@ fn check(spec: &Value, rows: &[Row]) -> Report {
 }
 
 fn spec_path() -> PathBuf {
-    match std::env::var_os("MGC_OPENAPI_SPEC") {
+    match std::env::var_os("MGC_SPEC") {
         Some(path) => PathBuf::from(path),
         None => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../shared/spec/virtual-machine.openapi.yaml"),

@@ -24,7 +24,6 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
 //! let emu = mgc_emulator::Emulator::start().await;
-//! # let _ = rustls::crypto::ring::default_provider().install_default();
 //! let client = reqwest::Client::builder().no_proxy().build().unwrap();
 //! let resp = client
 //!     .get(format!("{}/compute/v1/machine-types", emu.region_url("br-se1")))

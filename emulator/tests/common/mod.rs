@@ -78,8 +78,6 @@ pub struct Api {
 }
 
 pub fn http_client() -> reqwest::Client {
-    // reqwest is built with mgc's `rustls-no-provider` in this workspace.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .no_proxy()
         .timeout(Duration::from_secs(10))

@@ -42,6 +42,11 @@ pub fn spec() -> Option<&'static Spec> {
     SPEC.get_or_init(|| {
         let path = spec_path();
         let Ok(text) = std::fs::read_to_string(&path) else {
+            assert!(
+                std::env::var_os("MGC_SPEC_REQUIRED").is_none(),
+                "{} not found, and MGC_SPEC_REQUIRED is set",
+                path.display()
+            );
             eprintln!(
                 "note: {} not found; responses are not validated against the spec \
                  (CI has it; set MGC_SPEC to point elsewhere)",
