@@ -158,7 +158,10 @@ impl<'a, W: Waiter> Wait<'a, W> {
             };
             let mut report = |status: &str| {
                 // The status is server text: shown inert.
-                span.record("mgc.wait.last_status", tracing::field::display(Inert::id(status)));
+                span.record(
+                    "mgc.wait.last_status",
+                    tracing::field::display(Inert::id(status)),
+                );
                 tracing::debug!(polls, status = %Inert::id(status), "poll");
                 if let Some(f) = self.on_status.as_mut() {
                     f(Observed {

@@ -511,3 +511,48 @@ async fn a_page_stream_is_one_span_over_a_call_per_page_and_says_where_it_failed
     assert_eq!(failed[0].level, Level::WARN);
     assert!(walk.closed);
 }
+
+#[tokio::test]
+async fn a_hostile_trace_id_is_recorded_inert_and_bounded() {
+    // A loopback server whose trace id carries a bidi override, a C1 control and
+    // 400 bytes: header values may hold any byte from 0x80 up.
+    let mut hostile = b"trace\xe2\x80\xaeevil\xc2\x9b31m".to_vec();
+    hostile.extend(std::iter::repeat_n(b'x', 400));
+    let value = http::HeaderValue::from_bytes(&hostile).unwrap();
+    let app = axum::Router::new().fallback(move || {
+        let value = value.clone();
+        async move {
+            let mut response = axum::response::IntoResponse::into_response((
+                http::StatusCode::NOT_FOUND,
+                r#"{"slug":"not_found","message":"no"}"#,
+            ));
+            response.headers_mut().insert("x-mgc-trace-id", value);
+            response
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let client = mgc::Client::builder()
+        .api_key("spans-key")
+        .base_url(format!("http://{addr}/br-se1"))
+        .build()
+        .unwrap();
+
+    let tree = traced("hostile", async {
+        client.send(GetInstance::new("x")).await.unwrap_err();
+    })
+    .await;
+    server.abort();
+    let recorded = [
+        tree.named("mgc.call")[0].field("mgc.trace_id"),
+        tree.named("mgc.attempt")[0].field("mgc.trace_id"),
+    ];
+    for trace in recorded {
+        let trace = trace.expect("the trace id is recorded");
+        assert!(trace.starts_with("trace\\u{202e}evil\\u{9b}31m"), "{trace}");
+        assert!(!trace.chars().any(char::is_control), "{trace:?}");
+        assert!(!trace.contains('\u{202e}'), "{trace:?}");
+        assert!(trace.len() < 250, "bounded: {} bytes", trace.len());
+    }
+}

@@ -556,6 +556,8 @@ impl tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
             return None;
         }
         decided("retry");
+        // The attempt is over before its back-off begins.
+        drop(attempt);
         let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
         // A sibling of the attempts, below the call's span (the current one).
         let backoff = tracing::info_span!(

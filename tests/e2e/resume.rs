@@ -21,7 +21,10 @@ fn offsets(emulator: &mgc_emulator::Emulator) -> Vec<u32> {
         .requests()
         .iter()
         .map(|r| {
-            let (_, rest) = r.path.split_once("_offset=").expect("an offset on every page");
+            let (_, rest) = r
+                .path
+                .split_once("_offset=")
+                .expect("an offset on every page");
             rest.split('&').next().unwrap().parse().unwrap()
         })
         .collect()
