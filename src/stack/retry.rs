@@ -36,7 +36,7 @@
 //! and an INFO event `retrying`: a healthy call logs nothing at INFO, a retried one
 //! says so once per retry.
 //!
-//! The spans are made in [`RetryPolicy::clone_request`] (just before an attempt is
+//! The spans are made in the policy's `clone_request` (just before an attempt is
 //! issued) and closed in `retry` (as soon as its outcome is known); the attempt's
 //! span rides in the extensions of the request copy tower keeps for the next
 //! attempt, and only when a subscriber wants it, so with no subscriber a call
