@@ -81,6 +81,14 @@ where
     }
 }
 
+/// One line of the report: a label, CPU per call, allocations per call.
+fn row(label: &str, cpu: Duration, allocs: f64) {
+    println!(
+        "  {label:<34} {:>7.1} us CPU, {allocs:>6.1} allocations",
+        cpu.as_secs_f64() * 1e6
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--serve") {
@@ -168,16 +176,8 @@ fn main() {
         println!(
             "per call, median of {ROUNDS} alternating rounds of {CALLS} calls (client thread only):"
         );
-        println!(
-            "  hand-written reqwest + serde_json: {:>7.1} us CPU, {:>6.1} allocations",
-            h_cpu.as_secs_f64() * 1e6,
-            h_allocs
-        );
-        println!(
-            "  mgc client.send(GetInstance):      {:>7.1} us CPU, {:>6.1} allocations",
-            o_cpu.as_secs_f64() * 1e6,
-            o_allocs
-        );
+        row("hand-written reqwest + serde_json:", h_cpu, h_allocs);
+        row("mgc client.send(GetInstance):", o_cpu, o_allocs);
         println!("  ratio {ratio:.3}x CPU (budget 1.10x), {extra:+.1} allocations (budget +15)");
         let verdict = if ratio <= 1.10 && extra <= 15.0 {
             "within budget"
@@ -203,20 +203,8 @@ fn main() {
             "mgc client.send(GetInstance) and tracing, median of {} rounds:",
             ROUNDS / 3
         );
-        println!(
-            "  no subscriber:                     {:>7.1} us CPU, {:>6.1} allocations",
-            o_cpu.as_secs_f64() * 1e6,
-            o_allocs
-        );
-        println!(
-            "  subscriber at WARN (spans off):    {:>7.1} us CPU, {:>6.1} allocations",
-            q_cpu.as_secs_f64() * 1e6,
-            q_allocs
-        );
-        println!(
-            "  subscriber at INFO (spans kept):   {:>7.1} us CPU, {:>6.1} allocations",
-            l_cpu.as_secs_f64() * 1e6,
-            l_allocs
-        );
+        row("no subscriber:", o_cpu, o_allocs);
+        row("subscriber at WARN (spans off):", q_cpu, q_allocs);
+        row("subscriber at INFO (spans kept):", l_cpu, l_allocs);
     });
 }

@@ -131,6 +131,19 @@ pub(crate) fn report_failure(span: &tracing::Span, error: &Error, what: &'static
     }
 }
 
+/// Runs `work` inside `span`, and reports its failure there as `what`.
+pub(crate) async fn run_in<T>(
+    span: &tracing::Span,
+    what: &'static str,
+    work: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    let outcome = work.instrument(span.clone()).await;
+    if let Err(error) = &outcome {
+        report_failure(span, error, what);
+    }
+    outcome
+}
+
 /// Records a header the server sent on `span` as `field`: bounded and inert, like
 /// every server string (a header may carry bidi overrides or C1 controls).
 pub(crate) fn record_server_header(
@@ -360,14 +373,7 @@ impl Client {
         options: CallOptions,
     ) -> Result<E::Response, Error> {
         let span = call_span(E::OPERATION);
-        let outcome = self
-            .send_in(endpoint, options, &span)
-            .instrument(span.clone())
-            .await;
-        if let Err(error) = &outcome {
-            report_failure(&span, error, "call failed");
-        }
-        outcome
+        run_in(&span, "call failed", self.send_in(endpoint, options, &span)).await
     }
 
     async fn send_in<E: Endpoint>(
@@ -416,14 +422,12 @@ impl Client {
         context: CallContext,
     ) -> Result<http::Response<Bytes>, Error> {
         let span = call_span(context.operation);
-        let outcome = self
-            .execute_in(request, context, &span)
-            .instrument(span.clone())
-            .await;
-        if let Err(error) = &outcome {
-            report_failure(&span, error, "call failed");
-        }
-        outcome
+        run_in(
+            &span,
+            "call failed",
+            self.execute_in(request, context, &span),
+        )
+        .await
     }
 
     /// [`execute`](Self::execute) inside the caller's `mgc.call` span, which it

@@ -20,10 +20,9 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
-use tracing::Instrument as _;
 use tracing::field::Empty;
 
-use crate::client::{Client, report_failure};
+use crate::client::{Client, run_in};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, Inert};
 
@@ -129,11 +128,7 @@ impl<'a, W: Waiter> Wait<'a, W> {
             "error.type" = Empty,
             "otel.status_code" = Empty,
         );
-        let outcome = self.poll_until(&span).instrument(span.clone()).await;
-        if let Err(error) = &outcome {
-            report_failure(&span, error, "wait failed");
-        }
-        outcome
+        run_in(&span, "wait failed", self.poll_until(&span)).await
     }
 
     async fn poll_until(mut self, span: &tracing::Span) -> Result<W::Output, Error> {

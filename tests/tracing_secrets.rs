@@ -63,13 +63,14 @@ async fn tracing_output_at_every_level_never_holds_a_credential() {
         .start()
         .await;
     let ids = emulator.seed_instances("br-se1", 3, "vm-");
-    let retry = mgc::RetryConfig::new().initial_interval(Duration::from_millis(1));
-    let client = mgc::Client::builder()
-        .api_key(CANARY)
-        .base_url(emulator.region_url("br-se1"))
-        .retry(retry)
-        .build()
-        .unwrap();
+    let for_emulator = |builder: mgc::ClientBuilder| {
+        builder
+            .base_url(emulator.region_url("br-se1"))
+            .retry(mgc::RetryConfig::new().initial_interval(Duration::from_millis(1)))
+            .build()
+            .unwrap()
+    };
+    let client = for_emulator(mgc::Client::builder().api_key(CANARY));
 
     // A 503 then a thing: one retry, one response.
     emulator.faults().fail_next(1, 503);
@@ -97,12 +98,7 @@ async fn tracing_output_at_every_level_never_holds_a_credential() {
         .await
         .unwrap();
     // A client with a JWT.
-    let jwt = mgc::Client::builder()
-        .jwt(JWT_CANARY)
-        .base_url(emulator.region_url("br-se1"))
-        .retry(retry)
-        .build()
-        .unwrap();
+    let jwt = for_emulator(mgc::Client::builder().jwt(JWT_CANARY));
     emulator.faults().fail_next(1, 503);
     let _ = jwt.send(mgc::compute::ListMachineTypes::new()).await;
 

@@ -245,6 +245,16 @@ async fn emulator() -> Emulator {
         .await
 }
 
+/// A create request for a small instance of the emulator's catalogue.
+fn create() -> mgc::compute::CreateInstance {
+    use mgc::compute::{CreateInstance, IdOrName};
+    CreateInstance::new(
+        "w",
+        IdOrName::name("BV1-1-10"),
+        IdOrName::name("cloud-ubuntu-24.04 LTS"),
+    )
+}
+
 fn is_trace_id(text: &str) -> bool {
     text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
@@ -380,12 +390,7 @@ async fn failures_carry_their_type_and_why_they_were_not_retried() {
     // A create answered 503 is not re-sent: the attempt says why.
     emulator.faults().fail_next(1, 503);
     let tree = traced("unsafe", async {
-        let create = mgc::compute::CreateInstance::new(
-            "w",
-            mgc::compute::IdOrName::name("BV1-1-10"),
-            mgc::compute::IdOrName::name("cloud-ubuntu-24.04 LTS"),
-        );
-        client.send(create).await.unwrap_err();
+        client.send(create()).await.unwrap_err();
     })
     .await;
     let call = tree.named("mgc.call")[0];
@@ -423,15 +428,7 @@ async fn failures_carry_their_type_and_why_they_were_not_retried() {
 async fn a_wait_is_one_span_over_its_polls() {
     let emulator = Emulator::builder().manual_transitions().start().await;
     let client = client(&emulator, 3);
-    let id = client
-        .send(mgc::compute::CreateInstance::new(
-            "w",
-            mgc::compute::IdOrName::name("BV1-1-10"),
-            mgc::compute::IdOrName::name("cloud-ubuntu-24.04 LTS"),
-        ))
-        .await
-        .unwrap()
-        .id;
+    let id = client.send(create()).await.unwrap().id;
     let tree = traced("wait", async {
         client
             .wait(InstanceRunning::new(&id))
