@@ -180,6 +180,14 @@ impl Tree {
             .collect()
     }
 
+    /// The events of `span` with `message`.
+    fn said(&self, span: u64, message: &str) -> Vec<&EventRec> {
+        self.events_in(span)
+            .into_iter()
+            .filter(|e| e.message() == message)
+            .collect()
+    }
+
     /// Events at INFO or above (WARN, ERROR).
     fn loud(&self) -> Vec<&EventRec> {
         self.events
@@ -415,11 +423,7 @@ async fn failures_carry_their_type_and_why_they_were_not_retried() {
         Some("not_retryable")
     );
     assert!(tree.loud().is_empty(), "{:?}", tree.loud());
-    let quiet: Vec<&EventRec> = tree
-        .events_in(call.seq)
-        .into_iter()
-        .filter(|e| e.message() == "call failed")
-        .collect();
+    let quiet: Vec<&EventRec> = tree.said(call.seq, "call failed");
     assert_eq!(quiet.len(), 1);
     assert_eq!(quiet[0].level, Level::DEBUG);
 }
@@ -459,9 +463,8 @@ async fn a_wait_is_one_span_over_its_polls() {
         assert_eq!(tree.children(poll.seq).len(), 1, "one attempt per poll");
     }
     let seen: Vec<&str> = tree
-        .events_in(wait.seq)
+        .said(wait.seq, "poll")
         .iter()
-        .filter(|e| e.message() == "poll")
         .map(|e| e.fields["status"].as_str())
         .collect();
     assert_eq!(seen.len(), 2);
@@ -499,11 +502,7 @@ async fn a_page_stream_is_one_span_over_a_call_per_page_and_says_where_it_failed
     assert_eq!(pages.len(), 2);
     assert!(pages.iter().all(|p| p.name == "mgc.call"));
     assert_eq!(pages[1].field("error.type"), Some("503"));
-    let failed: Vec<&EventRec> = tree
-        .events_in(walk.seq)
-        .into_iter()
-        .filter(|e| e.message() == "page failed")
-        .collect();
+    let failed: Vec<&EventRec> = tree.said(walk.seq, "page failed");
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].level, Level::WARN);
     assert!(walk.closed);
