@@ -17,7 +17,7 @@ count() { # kind calls -> total instructions
   valgrind --tool=callgrind --callgrind-out-file=/dev/null "$exe" --only "$1" "$2" "$addr" 2>&1 \
     | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
-for kind in hand ours; do
+for kind in hand ours ours-warn; do
   base=$(count "$kind" 0)
   total=$(count "$kind" "$calls")
   echo "$kind $(( (total - base) / calls ))"
@@ -25,4 +25,5 @@ done | awk '{ per[$1] = $2 } END {
   printf "instructions per call (callgrind, client process only):\n"
   printf "  hand-written reqwest + serde_json: %d\n", per["hand"]
   printf "  mgc client.send(GetInstance):      %d\n", per["ours"]
-  printf "  ratio %.3fx\n", per["ours"] / per["hand"] }'
+  printf "  ratio %.3fx\n", per["ours"] / per["hand"]
+  printf "  mgc under a subscriber at WARN:     %d (spans off)\n", per["ours-warn"] }'

@@ -9,13 +9,24 @@
 //! `benches/instructions.sh` also counts the instructions of each kind of call
 //! under callgrind, with the server in another process: a figure that repeats.
 //! The modes it uses: `overhead --serve` (serve and print the address) and
-//! `overhead --only ours|hand CALLS ADDR` (make the calls, measure nothing).
+//! `overhead --only ours|ours-warn|hand CALLS ADDR` (make the calls, measure
+//! nothing; `ours-warn` under a global subscriber at WARN).
+//!
+//! Tracing: the comparison above runs with no subscriber at all, as most programs
+//! do; then `client.send` is measured again under a subscriber that listens at
+//! WARN (mgc's INFO spans are off: the usual production filter) and one at INFO
+//! that records every span in a registry. With no subscriber, or one that filters
+//! the spans out, a span is `Span::none()` and nothing is allocated for it: the
+//! allocation count matches the figure without spans.
 
 mod support;
 
 use std::time::Duration;
 
 use mgc::compute::{GetInstance, Instance};
+use tracing::instrument::WithSubscriber as _;
+use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::layer::SubscriberExt as _;
 
 #[global_allocator]
 static ALLOC: support::Counting = support::Counting;
@@ -70,6 +81,14 @@ where
     }
 }
 
+/// One line of the report: a label, CPU per call, allocations per call.
+fn row(label: &str, cpu: Duration, allocs: f64) {
+    println!(
+        "  {label:<34} {:>7.1} us CPU, {allocs:>6.1} allocations",
+        cpu.as_secs_f64() * 1e6
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--serve") {
@@ -122,9 +141,15 @@ fn main() {
         };
 
         if let Some((kind, calls, _)) = only {
+            if kind == "ours-warn" {
+                tracing::subscriber::set_global_default(
+                    tracing_subscriber::registry().with(LevelFilter::WARN),
+                )
+                .expect("no subscriber yet");
+            }
             for _ in 0..200 + calls {
                 match kind.as_str() {
-                    "ours" => drop(std::hint::black_box(ours().await)),
+                    "ours" | "ours-warn" => drop(std::hint::black_box(ours().await)),
                     _ => drop(std::hint::black_box(by_hand().await)),
                 }
             }
@@ -151,16 +176,8 @@ fn main() {
         println!(
             "per call, median of {ROUNDS} alternating rounds of {CALLS} calls (client thread only):"
         );
-        println!(
-            "  hand-written reqwest + serde_json: {:>7.1} us CPU, {:>6.1} allocations",
-            h_cpu.as_secs_f64() * 1e6,
-            h_allocs
-        );
-        println!(
-            "  mgc client.send(GetInstance):      {:>7.1} us CPU, {:>6.1} allocations",
-            o_cpu.as_secs_f64() * 1e6,
-            o_allocs
-        );
+        row("hand-written reqwest + serde_json:", h_cpu, h_allocs);
+        row("mgc client.send(GetInstance):", o_cpu, o_allocs);
         println!("  ratio {ratio:.3}x CPU (budget 1.10x), {extra:+.1} allocations (budget +15)");
         let verdict = if ratio <= 1.10 && extra <= 15.0 {
             "within budget"
@@ -168,5 +185,26 @@ fn main() {
             "OVER BUDGET"
         };
         println!("  {verdict}");
+
+        // Only now is any subscriber set (scoped to these calls), so the figures
+        // above ran with none at all.
+        let quiet = tracing::Dispatch::new(tracing_subscriber::registry().with(LevelFilter::WARN));
+        let listening =
+            tracing::Dispatch::new(tracing_subscriber::registry().with(LevelFilter::INFO));
+        let mut quiet_runs = Vec::with_capacity(ROUNDS / 3);
+        let mut listening_runs = Vec::with_capacity(ROUNDS / 3);
+        for _ in 0..ROUNDS / 3 {
+            quiet_runs.push(measure(ours).with_subscriber(quiet.clone()).await);
+            listening_runs.push(measure(ours).with_subscriber(listening.clone()).await);
+        }
+        let (q_cpu, q_allocs) = median(&mut quiet_runs);
+        let (l_cpu, l_allocs) = median(&mut listening_runs);
+        println!(
+            "mgc client.send(GetInstance) and tracing, median of {} rounds:",
+            ROUNDS / 3
+        );
+        row("no subscriber:", o_cpu, o_allocs);
+        row("subscriber at WARN (spans off):", q_cpu, q_allocs);
+        row("subscriber at INFO (spans kept):", l_cpu, l_allocs);
     });
 }

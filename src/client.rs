@@ -3,6 +3,15 @@
 //! `send` is a thin generic shim: build the request (pure), hand it to the
 //! type-erased stack (the one non-generic path), decode the body. Everything a call
 //! does on the wire happens in the layers of [`crate::stack`].
+//!
+//! Each call runs inside an `mgc.call` span (INFO): its operation, the
+//! `X-Request-ID` it carried, the final status, the server's `X-Mgc-Trace-Id`, and
+//! `error.type` when it failed. The attempts below it are spans of the retry layer
+//! ([`crate::stack::retry`]). Spans at INFO print nothing by themselves, so a
+//! healthy call is silent at INFO; a failure is an event: WARN for what an operator
+//! acts on (5xx, transport, timeouts, retries given up, unknown outcomes, answers we
+//! could not read), DEBUG for what the caller's own code usually handles (a 404
+//! when checking whether something exists, a 409, invalid input).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -14,15 +23,141 @@ use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, LOCATION};
 use serde::de::DeserializeOwned;
 use tower::ServiceExt as _;
+use tracing::Instrument as _;
+use tracing::field::Empty;
 
 use crate::builder::ClientBuilder;
 use crate::credentials::{header_text_problem, is_secret_header};
 use crate::endpoint::{Endpoint, build_request};
-use crate::error::{ApiError, Error, TEXT_LIMIT, bound_owned, header_text, snippet};
+use crate::error::{
+    ApiError, Error, ID_LIMIT, Inert, TEXT_LIMIT, Timeout, TransportKind, bound_owned, header_text,
+    snippet,
+};
 use crate::stack::{CallContext, HttpService};
 
 /// The `X-Request-ID` header.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The `X-Mgc-Trace-Id` header the API answers with.
+pub(crate) const TRACE_ID: HeaderName = HeaderName::from_static("x-mgc-trace-id");
+
+/// The span of one operation: what `send` and `execute` run inside.
+fn call_span(operation: &'static str) -> tracing::Span {
+    tracing::info_span!(
+        "mgc.call",
+        "otel.name" = operation,
+        "mgc.operation" = operation,
+        "mgc.request_id" = Empty,
+        "http.response.status_code" = Empty,
+        "mgc.trace_id" = Empty,
+        "error.type" = Empty,
+        "otel.status_code" = Empty,
+    )
+}
+
+/// The `error.type` of a failure, for spans and events: the status code for an
+/// API error (as OpenTelemetry's HTTP conventions have it), else the kind of error.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ErrorType {
+    /// An error status.
+    Status(http::StatusCode),
+    /// Any other failure, by kind.
+    Kind(&'static str),
+}
+
+impl fmt::Display for ErrorType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorType::Status(status) => f.write_str(status.as_str()),
+            ErrorType::Kind(kind) => f.write_str(kind),
+        }
+    }
+}
+
+/// The [`ErrorType`] of `error`.
+pub(crate) fn error_type(error: &Error) -> ErrorType {
+    ErrorType::Kind(match error {
+        Error::Api(api) => return ErrorType::Status(api.status),
+        Error::InvalidInput { .. } => "invalid_input",
+        Error::Config(_) => "config",
+        Error::Timeout(Timeout::Attempt(_)) => "attempt_timeout",
+        Error::Timeout(Timeout::Total(_)) => "total_timeout",
+        Error::Transport { kind, .. } => match kind {
+            TransportKind::Connect => "transport_connect",
+            TransportKind::Tls => "transport_tls",
+            TransportKind::Io => "transport_io",
+        },
+        Error::Decode { .. } => "decode",
+        Error::Redirect { .. } => "redirect",
+        Error::BodyTooLarge { .. } => "body_too_large",
+        Error::Protocol { .. } => "protocol",
+        Error::ResourceFailed { .. } => "resource_failed",
+        Error::WaitTimeout { .. } => "wait_timeout",
+        Error::RetriesExhausted { .. } => "retries_exhausted",
+        Error::OutcomeUnknown { .. } => "outcome_unknown",
+    })
+}
+
+/// Whether a failure is one an operator acts on (logged at WARN) rather than one
+/// the caller's code usually handles itself (logged at DEBUG): a 404 on a lookup
+/// or invalid input is the caller's business; a 5xx, a transport failure, a
+/// timeout or an answer we could not read is the service's.
+fn operational(error: &Error) -> bool {
+    match error {
+        Error::InvalidInput { .. } | Error::Config(_) => false,
+        Error::Api(api) => api.status.is_server_error(),
+        _ => true,
+    }
+}
+
+/// Records a failure on `span` and logs it (see [`operational`] for the level).
+/// `what` says what failed (`call failed`, `wait failed`, `page failed`).
+pub(crate) fn report_failure(span: &tracing::Span, error: &Error, what: &'static str) {
+    let kind = error_type(error);
+    span.record("error.type", tracing::field::display(kind));
+    span.record("otel.status_code", "ERROR");
+    // A call that gave up after retries still says what the server last answered.
+    if let Some(status) = error.status() {
+        span.record("http.response.status_code", status.as_u16());
+    }
+    if let Some(trace) = error.api().and_then(|api| api.trace_id.as_deref()) {
+        span.record("mgc.trace_id", tracing::field::display(Inert::id(trace)));
+    }
+    // The error's `Display` is bounded and inert, and no error holds a credential.
+    if operational(error) {
+        tracing::warn!(parent: span, error = %error, "error.type" = %kind, "{what}");
+    } else {
+        tracing::debug!(parent: span, error = %error, "error.type" = %kind, "{what}");
+    }
+}
+
+/// Runs `work` inside `span`, and reports its failure there as `what`.
+pub(crate) async fn run_in<T>(
+    span: &tracing::Span,
+    what: &'static str,
+    work: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    let outcome = work.instrument(span.clone()).await;
+    if let Err(error) = &outcome {
+        report_failure(span, error, what);
+    }
+    outcome
+}
+
+/// Records a header the server sent on `span` as `field`: bounded and inert, like
+/// every server string (a header may carry bidi overrides or C1 controls).
+pub(crate) fn record_server_header(
+    span: &tracing::Span,
+    field: &'static str,
+    value: Option<&HeaderValue>,
+) {
+    if span.is_disabled() {
+        return;
+    }
+    if let Some(text) = header_text(value, ID_LIMIT) {
+        span.record(field, tracing::field::display(Inert::id(&text)));
+    }
+}
 
 /// A client for the compute API. Cheap to clone (one `Arc`), `Send + Sync`, and
 /// meant to be shared by every task of a program.
@@ -237,6 +372,16 @@ impl Client {
         endpoint: E,
         options: CallOptions,
     ) -> Result<E::Response, Error> {
+        let span = call_span(E::OPERATION);
+        run_in(&span, "call failed", self.send_in(endpoint, options, &span)).await
+    }
+
+    async fn send_in<E: Endpoint>(
+        &self,
+        endpoint: E,
+        options: CallOptions,
+        span: &tracing::Span,
+    ) -> Result<E::Response, Error> {
         let mut request = build_request(&endpoint, &self.inner.base)?;
         drop(endpoint);
         options.apply(&mut request)?;
@@ -249,7 +394,7 @@ impl Client {
                 .total_timeout
                 .and_then(|t| Instant::now().checked_add(t)),
         };
-        let outcome = match self.execute(request, context).await {
+        let outcome = match self.execute_in(request, context, span).await {
             Ok(response) => decode(E::OPERATION, response.body(), E::SENSITIVE_RESPONSE),
             Err(error) => Err(error),
         };
@@ -269,14 +414,37 @@ impl Client {
 
     /// Runs an already built request through the stack: the one non-generic path
     /// every call takes. Error statuses and redirects come back as errors.
+    ///
+    /// It runs in its own `mgc.call` span, as [`send`](Self::send) does.
     pub async fn execute(
+        &self,
+        request: http::Request<Bytes>,
+        context: CallContext,
+    ) -> Result<http::Response<Bytes>, Error> {
+        let span = call_span(context.operation);
+        run_in(
+            &span,
+            "call failed",
+            self.execute_in(request, context, &span),
+        )
+        .await
+    }
+
+    /// [`execute`](Self::execute) inside the caller's `mgc.call` span, which it
+    /// fills in (request id, status, trace id).
+    async fn execute_in(
         &self,
         mut request: http::Request<Bytes>,
         context: CallContext,
+        span: &tracing::Span,
     ) -> Result<http::Response<Bytes>, Error> {
         request.extensions_mut().insert(context);
         let sent_id = request.headers().get(REQUEST_ID).cloned();
         let sent_id = sent_id.as_ref().and_then(|v| v.to_str().ok());
+        if let Some(id) = sent_id {
+            // Checked to be visible ASCII before it was set: safe to show as is.
+            span.record("mgc.request_id", id);
+        }
         let response = self
             .inner
             .service
@@ -285,6 +453,8 @@ impl Client {
             .await
             .map_err(|e| Error::from_box(e).with_request_id(sent_id))?;
         let status = response.status();
+        span.record("http.response.status_code", status.as_u16());
+        record_server_header(span, "mgc.trace_id", response.headers().get(TRACE_ID));
         tracing::debug!(
             operation = context.operation,
             status = status.as_u16(),

@@ -9,14 +9,22 @@
 //! A resource that enters an error status ends the wait at once with
 //! [`Error::ResourceFailed`] naming that status, instead of running into the
 //! deadline the way hand-written loops that only look for success do.
+//!
+//! A wait runs in an `mgc.wait` span (INFO): `mgc.resource`, `mgc.resource_id`,
+//! `mgc.target`, and as it goes `mgc.wait.polls` and `mgc.wait.last_status`, plus
+//! `error.type` if it fails. Each poll is an `mgc.call` span below it, and a DEBUG
+//! event `poll` gives the status each one saw; a wait that fails logs it (WARN),
+//! one that succeeds logs nothing at INFO.
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
-use crate::client::Client;
+use tracing::field::Empty;
+
+use crate::client::{Client, run_in};
 use crate::endpoint::Endpoint;
-use crate::error::Error;
+use crate::error::{Error, Inert};
 
 /// How one poll went.
 #[derive(Debug)]
@@ -109,7 +117,21 @@ impl<'a, W: Waiter> Wait<'a, W> {
         self
     }
 
-    async fn run(mut self) -> Result<W::Output, Error> {
+    async fn run(self) -> Result<W::Output, Error> {
+        let span = tracing::info_span!(
+            "mgc.wait",
+            "mgc.resource" = W::RESOURCE,
+            "mgc.resource_id" = %Inert::id(self.waiter.id()),
+            "mgc.target" = W::TARGET,
+            "mgc.wait.polls" = Empty,
+            "mgc.wait.last_status" = Empty,
+            "error.type" = Empty,
+            "otel.status_code" = Empty,
+        );
+        run_in(&span, "wait failed", self.poll_until(&span)).await
+    }
+
+    async fn poll_until(mut self, span: &tracing::Span) -> Result<W::Output, Error> {
         let started = Instant::now();
         // A timeout too large to add to now is no deadline at all.
         let deadline = started.checked_add(self.timeout);
@@ -118,6 +140,7 @@ impl<'a, W: Waiter> Wait<'a, W> {
         let mut last_status = String::from("not polled yet");
         loop {
             polls += 1;
+            span.record("mgc.wait.polls", polls);
             // The deadline covers the poll in flight too, whatever the client's own
             // timeouts are.
             let poll = self.client.send(self.waiter.poll());
@@ -129,6 +152,12 @@ impl<'a, W: Waiter> Wait<'a, W> {
                 None => poll.await,
             };
             let mut report = |status: &str| {
+                // The status is server text: shown inert.
+                span.record(
+                    "mgc.wait.last_status",
+                    tracing::field::display(Inert::id(status)),
+                );
+                tracing::debug!(polls, status = %Inert::id(status), "poll");
                 if let Some(f) = self.on_status.as_mut() {
                     f(Observed {
                         status,

@@ -20,6 +20,27 @@
 //! * Bounded: `max_attempts` per call, a budget shared by all calls of a client so a
 //!   failing server is not hammered by a burst, and never a sleep past the call's
 //!   deadline (the last error is returned instead of a bare timeout).
+//!
+//! ## Spans
+//!
+//! Each attempt is an `mgc.attempt` span (INFO, OpenTelemetry kind `client`) below
+//! the call's span, named after the OpenTelemetry conventions for HTTP clients:
+//! `http.request.method`, `url.full` (credential-like query values and user info
+//! replaced by `REDACTED`; headers are never recorded), `server.address`,
+//! `server.port`, `http.request.resend_count` (on re-sends), and once it ended
+//! `http.response.status_code`, `error.type`, the server's `X-Mgc-Trace-Id` as
+//! `mgc.trace_id`, and what the policy made of it as `mgc.retry` (`retry`,
+//! `not_retryable`, `unsafe_to_repeat`, `retries_off`, `attempts_exhausted`,
+//! `past_deadline`, `budget_exhausted`; absent on success). Each back-off is an
+//! `mgc.backoff` span between two attempts with the wait drawn (`mgc.backoff_ms`),
+//! and an INFO event `retrying`: a healthy call logs nothing at INFO, a retried one
+//! says so once per retry.
+//!
+//! The spans are made in the policy's `clone_request` (just before an attempt is
+//! issued) and closed in `retry` (as soon as its outcome is known); the attempt's
+//! span rides in the extensions of the request copy tower keeps for the next
+//! attempt, and only when a subscriber wants it, so with no subscriber a call
+//! allocates nothing more.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -30,7 +51,10 @@ use http::{HeaderMap, StatusCode};
 use tower::retry::budget::{Budget, TpsBudget};
 
 use super::CallContext;
+use crate::client::{ErrorType, TRACE_ID, error_type, record_server_header};
 use crate::error::{ApiError, BoxError, Error, TransportKind};
+use tracing::Span;
+use tracing::field::Empty;
 
 /// Retry settings. The defaults match the Go SDK: 3 attempts, 1 s initial back-off,
 /// 30 s cap, factor 2; plus full jitter.
@@ -210,6 +234,142 @@ pub struct RetryPolicy {
     /// The call this policy serves, read once from the first request, so the
     /// copies made for retries need no extensions.
     context: Option<CallContext>,
+    /// The span of the back-off being slept, closed when the next attempt starts.
+    backoff: Option<Span>,
+}
+
+/// The span of one attempt, carried in the extensions of the request copy tower
+/// keeps while that attempt is in flight.
+#[derive(Clone)]
+struct AttemptSpan(Span);
+
+/// The span of an attempt about to be issued; `resends` attempts came before it.
+fn attempt_span(request: &http::Request<Bytes>, resends: u32) -> Span {
+    let method = request.method().as_str();
+    let span = tracing::info_span!(
+        "mgc.attempt",
+        "otel.kind" = "client",
+        "otel.name" = method,
+        "http.request.method" = method,
+        "url.full" = Empty,
+        "server.address" = Empty,
+        "server.port" = Empty,
+        "http.request.resend_count" = Empty,
+        "http.response.status_code" = Empty,
+        "error.type" = Empty,
+        "mgc.trace_id" = Empty,
+        "mgc.retry" = Empty,
+        "otel.status_code" = Empty,
+    );
+    if span.is_disabled() {
+        return span;
+    }
+    let uri = request.uri();
+    span.record("url.full", tracing::field::display(RedactedUrl(uri)));
+    if let Some(host) = uri.host() {
+        span.record("server.address", host);
+    }
+    let port = uri.port_u16().or(match uri.scheme_str() {
+        Some("https") => Some(443),
+        Some("http") => Some(80),
+        _ => None,
+    });
+    if let Some(port) = port {
+        span.record("server.port", port);
+    }
+    if resends > 0 {
+        span.record("http.request.resend_count", resends);
+    }
+    span
+}
+
+/// Records how an attempt ended on its span: status or error type, trace id.
+fn record_outcome(span: &Span, result: &Result<http::Response<Bytes>, BoxError>) {
+    if span.is_disabled() {
+        return;
+    }
+    match result {
+        Ok(response) => {
+            let status = response.status();
+            span.record("http.response.status_code", status.as_u16());
+            if status.is_client_error() || status.is_server_error() {
+                // OpenTelemetry: an HTTP error's `error.type` is its status code.
+                span.record("error.type", tracing::field::display(cause(result)));
+                span.record("otel.status_code", "ERROR");
+            }
+            record_server_header(span, "mgc.trace_id", response.headers().get(TRACE_ID));
+        }
+        Err(_) => {
+            span.record("error.type", tracing::field::display(cause(result)));
+            span.record("otel.status_code", "ERROR");
+        }
+    }
+}
+
+/// What an attempt failed with, as `error.type`: the status, or the error's kind
+/// (`_OTHER`, OpenTelemetry's fallback, for an error that is not ours).
+fn cause(result: &Result<http::Response<Bytes>, BoxError>) -> ErrorType {
+    match result {
+        Ok(response) => ErrorType::Status(response.status()),
+        Err(error) => error
+            .downcast_ref::<Error>()
+            .map_or(ErrorType::Kind("_OTHER"), error_type),
+    }
+}
+
+/// A URL as `url.full` shows it: user info and the values of credential-like query
+/// parameters (`token`, `key`, `signature`, ...) replaced by `REDACTED`, as the
+/// OpenTelemetry conventions ask. This API's queries carry no credential, but a
+/// user's endpoint might.
+struct RedactedUrl<'a>(&'a http::Uri);
+
+impl std::fmt::Display for RedactedUrl<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let uri = self.0;
+        if let Some(scheme) = uri.scheme_str() {
+            write!(f, "{scheme}://")?;
+        }
+        if let Some(authority) = uri.authority() {
+            match authority.as_str().rsplit_once('@') {
+                Some((_, host)) => write!(f, "REDACTED:REDACTED@{host}")?,
+                None => f.write_str(authority.as_str())?,
+            }
+        }
+        f.write_str(uri.path())?;
+        let Some(query) = uri.query() else {
+            return Ok(());
+        };
+        f.write_str("?")?;
+        for (i, pair) in query.split('&').enumerate() {
+            if i > 0 {
+                f.write_str("&")?;
+            }
+            match pair.split_once('=') {
+                Some((key, _)) if is_credential_like(key) => write!(f, "{key}=REDACTED")?,
+                _ => f.write_str(pair)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether a query parameter's name suggests it carries a credential.
+fn is_credential_like(key: &str) -> bool {
+    const WORDS: [&str; 11] = [
+        "key",
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "signature",
+        "sig",
+        "auth",
+        "credential",
+        "jwt",
+        "session",
+    ];
+    let key = key.to_ascii_lowercase();
+    WORDS.iter().any(|word| key.contains(word))
 }
 
 impl std::fmt::Debug for RetryPolicy {
@@ -241,6 +401,7 @@ impl RetryPolicy {
             attempts: 0,
             maybe_acted: false,
             context: None,
+            backoff: None,
         }
     }
 
@@ -317,12 +478,25 @@ impl tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
         result: &mut Result<http::Response<Bytes>, BoxError>,
     ) -> Option<Self::Future> {
         self.attempts += 1;
+        // The attempt that just ended; its span closes when this returns.
+        let attempt = request
+            .extensions_mut()
+            .remove::<AttemptSpan>()
+            .map_or_else(Span::none, |a| a.0);
+        record_outcome(&attempt, result);
+        let decided = |decision: &'static str| attempt.record("mgc.retry", decision);
         let context = self.context;
         let safe = context.is_some_and(|c| c.safe_to_repeat);
         match Self::verdict(result, safe) {
             Verdict::Final => {
                 if result.is_ok() {
                     self.budget.deposit();
+                }
+                let failed = result.as_ref().map_or(true, |r| {
+                    r.status().is_client_error() || r.status().is_server_error()
+                });
+                if failed {
+                    decided("not_retryable");
                 }
                 // A delete or an action re-sent after an attempt that may have
                 // worked can be refused *because* it worked (404, 409): the caller
@@ -336,6 +510,7 @@ impl tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
                 return None;
             }
             Verdict::MayHaveActed => {
+                decided("unsafe_to_repeat");
                 let source = Box::new(into_error(result));
                 let operation = context.map_or("request", |c| c.operation);
                 *result = Err(Box::new(Error::OutcomeUnknown { operation, source }));
@@ -343,6 +518,7 @@ impl tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
             }
             // Retries are off: the failure stands as it is.
             Verdict::Retry | Verdict::RetryMaybeActed if self.config.max_attempts <= 1 => {
+                decided("retries_off");
                 return None;
             }
             Verdict::Retry => {}
@@ -361,7 +537,17 @@ impl tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
                 .is_none_or(|at| at >= deadline)
         });
 
-        if self.attempts >= self.config.max_attempts || past_deadline || !self.budget.withdraw() {
+        let stop = if self.attempts >= self.config.max_attempts {
+            Some("attempts_exhausted")
+        } else if past_deadline {
+            Some("past_deadline")
+        } else if !self.budget.withdraw() {
+            Some("budget_exhausted")
+        } else {
+            None
+        };
+        if let Some(reason) = stop {
+            decided(reason);
             let last = Box::new(into_error(result));
             *result = Err(Box::new(Error::RetriesExhausted {
                 attempts: self.attempts,
@@ -369,12 +555,25 @@ impl tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
             }));
             return None;
         }
-        tracing::debug!(
+        decided("retry");
+        // The attempt is over before its back-off begins.
+        drop(attempt);
+        let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+        // A sibling of the attempts, below the call's span (the current one).
+        let backoff = tracing::info_span!(
+            "mgc.backoff",
+            "mgc.attempt" = self.attempts,
+            "mgc.backoff_ms" = delay_ms,
+        );
+        tracing::info!(
+            parent: &backoff,
             operation = context.map_or("request", |c| c.operation),
-            attempt = self.attempts,
-            delay_ms = delay.as_millis() as u64,
+            "mgc.attempt" = self.attempts,
+            "mgc.backoff_ms" = delay_ms,
+            "error.type" = %cause(result),
             "retrying"
         );
+        self.backoff = Some(backoff);
         Some(Box::pin(tokio::time::sleep(delay)))
     }
 
@@ -389,6 +588,15 @@ impl tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
         *copy.headers_mut() = request.headers().clone();
         if self.context.is_none() {
             self.context = request.extensions().get::<CallContext>().copied();
+        }
+        // The back-off before this attempt, if any, is over.
+        self.backoff = None;
+        // Called just before each attempt is issued, the first one included: the
+        // copy is what tower keeps while the attempt runs, and hands back to
+        // `retry` with its outcome.
+        let span = attempt_span(request, self.attempts);
+        if !span.is_none() {
+            copy.extensions_mut().insert(AttemptSpan(span));
         }
         Some(copy)
     }

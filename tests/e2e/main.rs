@@ -4,6 +4,7 @@ mod every_operation;
 mod faults;
 mod lifecycle;
 mod paging;
+mod resume;
 mod strict;
 mod waiters;
 
