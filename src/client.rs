@@ -95,6 +95,7 @@ pub(crate) fn error_type(error: &Error) -> ErrorType {
         Error::WaitTimeout { .. } => "wait_timeout",
         Error::RetriesExhausted { .. } => "retries_exhausted",
         Error::OutcomeUnknown { .. } => "outcome_unknown",
+        Error::PageFailed { source, .. } => return error_type(source),
     })
 }
 
@@ -106,6 +107,7 @@ fn operational(error: &Error) -> bool {
     match error {
         Error::InvalidInput { .. } | Error::Config(_) => false,
         Error::Api(api) => api.status.is_server_error(),
+        Error::PageFailed { source, .. } => operational(source),
         _ => true,
     }
 }

@@ -176,6 +176,25 @@ pub enum Error {
         #[source]
         source: Box<Error>,
     },
+
+    /// A page of a [`Client::paginate`](crate::Client::paginate) or
+    /// [`Client::pages`](crate::Client::pages) walk failed: where the walk stood,
+    /// and why. Start a new walk at `offset` (the stream's `resume()` gives the
+    /// endpoint) and no item is lost or seen twice.
+    #[error(
+        "the page at offset {offset} of `{operation}` failed after {yielded} items (resume from offset {offset}): {source}"
+    )]
+    PageFailed {
+        /// The list operation.
+        operation: &'static str,
+        /// The offset of the page that failed: where a resumed walk starts.
+        offset: u32,
+        /// How many items the walk had yielded before it.
+        yielded: u32,
+        /// Why the page failed.
+        #[source]
+        source: Box<Error>,
+    },
 }
 
 /// Which timeout fired.
@@ -623,6 +642,18 @@ impl fmt::Debug for Error {
                 .field("operation", operation)
                 .field("source", source)
                 .finish(),
+            Error::PageFailed {
+                operation,
+                offset,
+                yielded,
+                source,
+            } => f
+                .debug_struct("PageFailed")
+                .field("operation", operation)
+                .field("offset", offset)
+                .field("yielded", yielded)
+                .field("source", source)
+                .finish(),
         }
     }
 }
@@ -634,7 +665,9 @@ impl Error {
             Error::Api(api) => Some(api.status),
             Error::Redirect { status, .. } => Some(*status),
             Error::RetriesExhausted { last, .. } => last.status(),
-            Error::OutcomeUnknown { source, .. } => source.status(),
+            Error::OutcomeUnknown { source, .. } | Error::PageFailed { source, .. } => {
+                source.status()
+            }
             _ => None,
         }
     }
@@ -645,7 +678,7 @@ impl Error {
         match self {
             Error::Api(api) => Some(api),
             Error::RetriesExhausted { last, .. } => last.api(),
-            Error::OutcomeUnknown { source, .. } => source.api(),
+            Error::OutcomeUnknown { source, .. } | Error::PageFailed { source, .. } => source.api(),
             _ => None,
         }
     }
@@ -665,12 +698,23 @@ impl Error {
         self.status() == Some(StatusCode::NOT_FOUND)
     }
 
+    /// Where a failed page walk can resume: the offset of the page that failed
+    /// ([`Error::PageFailed`]).
+    pub fn resume_offset(&self) -> Option<u32> {
+        match self {
+            Error::PageFailed { offset, .. } => Some(*offset),
+            _ => None,
+        }
+    }
+
     /// Whether a timeout ended the call.
     pub fn is_timeout(&self) -> bool {
         match self {
             Error::Timeout(_) | Error::WaitTimeout { .. } => true,
             Error::RetriesExhausted { last, .. } => last.is_timeout(),
-            Error::OutcomeUnknown { source, .. } => source.is_timeout(),
+            Error::OutcomeUnknown { source, .. } | Error::PageFailed { source, .. } => {
+                source.is_timeout()
+            }
             _ => false,
         }
     }
@@ -700,7 +744,9 @@ impl Error {
                     api.request_id = Some(sent);
                 }
                 Error::RetriesExhausted { last, .. } => fill(last, sent),
-                Error::OutcomeUnknown { source, .. } => fill(source, sent),
+                Error::OutcomeUnknown { source, .. } | Error::PageFailed { source, .. } => {
+                    fill(source, sent)
+                }
                 _ => {}
             }
         }

@@ -166,7 +166,12 @@ impl<E: Paginated> Cursor<E> {
         self.span.record("mgc.failed_offset", self.offset);
         self.span.record("mgc.yielded", yielded);
         report_failure(&self.span, &error, "page failed");
-        Some(Err(error))
+        Some(Err(Error::PageFailed {
+            operation: E::OPERATION,
+            offset: self.offset,
+            yielded,
+            source: Box::new(error),
+        }))
     }
 
     /// Fetches the next page, and decides whether there is one after it.
@@ -175,7 +180,11 @@ impl<E: Paginated> Cursor<E> {
             return None;
         }
         if let Some(error) = self.invalid.take() {
-            return self.fail(error);
+            // Nothing was fetched and a resume would fail the same way: the
+            // input error itself, not a page failure.
+            self.done = true;
+            report_failure(&self.span, &error, "page failed");
+            return Some(Err(error));
         }
         let call = self.endpoint.at_page(self.limit, self.offset);
         let sent = self.client.send(call).instrument(self.span.clone()).await;

@@ -273,7 +273,7 @@ async fn a_call_retried_once_is_one_call_span_over_two_attempts_and_a_backoff() 
     let id = emulator.seed_instances("br-se1", 1, "vm-").remove(0);
     let client = client(&emulator, 3);
     emulator.clear_requests();
-    emulator.faults().fail_next(1, 503);
+    emulator.faults().fail_next_without_retry_after(1, 503);
 
     let tree = traced("retried once", async {
         client.send(GetInstance::new(&id)).await.unwrap();

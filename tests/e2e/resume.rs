@@ -47,6 +47,23 @@ async fn a_page_that_fails_once_is_resumed_and_every_item_is_seen_once_in_order(
     emulator.faults().fail_next(1, 503);
     let error = stream.next().await.unwrap().unwrap_err();
     assert_eq!(error.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
+    // The error itself says where the walk stood, and so does the stream.
+    assert!(
+        matches!(
+            error,
+            mgc::Error::PageFailed {
+                offset: 40,
+                yielded: 40,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.resume_offset(), Some(40));
+    assert!(
+        error.to_string().contains("resume from offset 40"),
+        "{error}"
+    );
     let at = stream.position();
     assert_eq!((at.offset, at.yielded, at.limit), (40, 40, 10));
     assert!(stream.next().await.is_none(), "the error ends this stream");

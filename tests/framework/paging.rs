@@ -51,11 +51,20 @@ async fn a_server_that_ignores_the_offset_cannot_make_a_stream_loop_forever() {
     let client = client_for(&server).build().unwrap();
     let outcomes: Vec<_> = client.paginate(ListWidgets::new()).collect().await;
     assert_eq!(outcomes.len(), 3, "two items, then the error, then the end");
-    assert!(
-        matches!(outcomes[2], Err(mgc::Error::Protocol { .. })),
-        "{:?}",
-        outcomes[2]
-    );
+    // The page at offset 2 came back as offset 0: a protocol error, and the
+    // error says where the walk stood.
+    match &outcomes[2] {
+        Err(mgc::Error::PageFailed {
+            offset: 2,
+            yielded: 2,
+            source,
+            ..
+        }) => assert!(
+            matches!(**source, mgc::Error::Protocol { .. }),
+            "{source:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
     assert_eq!(server.count(), 2);
 }
 
