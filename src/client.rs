@@ -33,6 +33,7 @@ use crate::error::{
     ApiError, Error, ID_LIMIT, Inert, TEXT_LIMIT, Timeout, TransportKind, bound_owned, header_text,
     snippet,
 };
+use crate::stack::retry::{Ended, Ending};
 use crate::stack::{CallContext, HttpService};
 
 /// The `X-Request-ID` header.
@@ -93,10 +94,44 @@ pub(crate) fn error_type(error: &Error) -> ErrorType {
         Error::Protocol { .. } => "protocol",
         Error::ResourceFailed { .. } => "resource_failed",
         Error::WaitTimeout { .. } => "wait_timeout",
-        Error::RetriesExhausted { .. } => "retries_exhausted",
+        // The cause is the class of the failure; the attempts are in their spans.
+        Error::RetriesExhausted { last, .. } => return error_type(last),
         Error::OutcomeUnknown { .. } => "outcome_unknown",
         Error::PageFailed { source, .. } => return error_type(source),
     })
+}
+
+/// The one place a failed call's error is built: from what went wrong (`cause`)
+/// and, when the failure crossed the retry layer, how the retry policy ended the
+/// call. So the same outcome is the same kind of error whatever the retry
+/// settings: a retryable failure that was not retried to success is
+/// `RetriesExhausted` (one attempt of one allowed counts), a failure after which
+/// the server may have acted is `OutcomeUnknown` for a call that is not safe to
+/// repeat, and anything else is the failure itself.
+fn final_error(
+    cause: Error,
+    ending: Option<Ending>,
+    context: &CallContext,
+    sent_id: Option<&str>,
+) -> Error {
+    let cause = cause.with_request_id(sent_id);
+    match ending {
+        Some(Ending::MaybeActed) => Error::OutcomeUnknown {
+            operation: context.operation,
+            source: Box::new(cause),
+        },
+        Some(Ending::Exhausted { attempts }) => Error::RetriesExhausted {
+            attempts,
+            last: Box::new(cause),
+        },
+        // Ended outside the retry (the whole-call timeout) or after it (a success
+        // answer that could not be read) when the server may have acted.
+        _ if !context.safe_to_repeat && cause.may_have_acted() => Error::OutcomeUnknown {
+            operation: context.operation,
+            source: Box::new(cause),
+        },
+        _ => cause,
+    }
 }
 
 /// Whether a failure is one an operator acts on (logged at WARN) rather than one
@@ -396,22 +431,9 @@ impl Client {
                 .total_timeout
                 .and_then(|t| Instant::now().checked_add(t)),
         };
-        let outcome = match self.execute_in(request, context, span).await {
-            Ok(response) => decode(E::OPERATION, response.body(), E::SENSITIVE_RESPONSE),
-            Err(error) => Err(error),
-        };
-        match outcome {
-            // A call that must not repeat and ended after the server may have acted
-            // (the whole-call timeout, or a success answer we could not read) has an
-            // unknown outcome: say so, rather than look like a plain failure.
-            Err(error) if !context.safe_to_repeat && error.may_have_acted() => {
-                Err(Error::OutcomeUnknown {
-                    operation: E::OPERATION,
-                    source: Box::new(error),
-                })
-            }
-            other => other,
-        }
+        let response = self.execute_in(request, context, span).await?;
+        decode(E::OPERATION, response.body(), E::SENSITIVE_RESPONSE)
+            .map_err(|error| final_error(error, None, &context, None))
     }
 
     /// Runs an already built request through the stack: the one non-generic path
@@ -447,37 +469,42 @@ impl Client {
             // Checked to be visible ASCII before it was set: safe to show as is.
             span.record("mgc.request_id", id);
         }
-        let response = self
-            .inner
-            .service
-            .clone()
-            .oneshot(request)
-            .await
-            .map_err(|e| Error::from_box(e).with_request_id(sent_id))?;
-        let status = response.status();
-        span.record("http.response.status_code", status.as_u16());
-        record_server_header(span, "mgc.trace_id", response.headers().get(TRACE_ID));
-        tracing::debug!(
-            operation = context.operation,
-            status = status.as_u16(),
-            request_id = sent_id.unwrap_or(""),
-            "response"
-        );
-        if status.is_success() {
-            Ok(response)
-        } else if status.is_redirection() {
-            Err(Error::Redirect {
-                status,
-                location: header_text(response.headers().get(LOCATION), TEXT_LIMIT),
-            })
-        } else {
-            Err(Error::Api(Box::new(ApiError::from_parts(
-                status,
-                response.headers(),
-                response.body(),
-            )))
-            .with_request_id(sent_id))
-        }
+        let outcome = self.inner.service.clone().oneshot(request).await;
+        let (cause, ending) = match outcome {
+            Ok(response) => {
+                let status = response.status();
+                span.record("http.response.status_code", status.as_u16());
+                record_server_header(span, "mgc.trace_id", response.headers().get(TRACE_ID));
+                tracing::debug!(
+                    operation = context.operation,
+                    status = status.as_u16(),
+                    request_id = sent_id.unwrap_or(""),
+                    "response"
+                );
+                if status.is_success() {
+                    return Ok(response);
+                }
+                let ending = response.extensions().get::<Ending>().copied();
+                let cause = if status.is_redirection() {
+                    Error::Redirect {
+                        status,
+                        location: header_text(response.headers().get(LOCATION), TEXT_LIMIT),
+                    }
+                } else {
+                    Error::Api(Box::new(ApiError::from_parts(
+                        status,
+                        response.headers(),
+                        response.body(),
+                    )))
+                };
+                (cause, ending)
+            }
+            Err(error) => match error.downcast::<Ended>() {
+                Ok(ended) => (Error::from_box(ended.source), Some(ended.ending)),
+                Err(other) => (Error::from_box(other), None),
+            },
+        };
+        Err(final_error(cause, ending, &context, sent_id))
     }
 
     /// The exact request [`send`](Self::send) would issue for `endpoint`, without

@@ -156,7 +156,7 @@ pub enum Error {
 
     /// Retries stopped (attempts used up, retry budget spent, or the next back-off
     /// would pass the deadline) after a retryable error.
-    #[error("gave up after {attempts} attempts: {last}")]
+    #[error("gave up after {attempts} attempt{}: {last}", if *attempts == 1 { "" } else { "s" })]
     RetriesExhausted {
         /// How many attempts were made.
         attempts: u32,

@@ -380,7 +380,7 @@ async fn failures_carry_their_type_and_why_they_were_not_retried() {
     })
     .await;
     let call = tree.named("mgc.call")[0];
-    assert_eq!(call.field("error.type"), Some("retries_exhausted"));
+    assert_eq!(call.field("error.type"), Some("503"));
     assert_eq!(call.field("http.response.status_code"), Some("503"));
     let attempts = tree.named("mgc.attempt");
     assert_eq!(attempts.len(), 2);

@@ -52,7 +52,7 @@ use tower::retry::budget::{Budget, TpsBudget};
 
 use super::CallContext;
 use crate::client::{ErrorType, TRACE_ID, error_type, record_server_header};
-use crate::error::{ApiError, BoxError, Error, TransportKind};
+use crate::error::{BoxError, Error, TransportKind};
 use tracing::Span;
 use tracing::field::Empty;
 
@@ -441,16 +441,58 @@ impl RetryPolicy {
     }
 }
 
-/// The final outcome of a call as an error (an error status becomes [`Error::Api`]).
-fn into_error(result: &mut Result<http::Response<Bytes>, BoxError>) -> Error {
-    let taken = std::mem::replace(result, Ok(http::Response::new(Bytes::new())));
-    match taken {
-        Ok(response) => Error::Api(Box::new(ApiError::from_parts(
-            response.status(),
-            response.headers(),
-            response.body(),
-        ))),
-        Err(error) => Error::from_box(error),
+/// How the retry policy ended a call that failed: the facts the client needs to
+/// build the call's one error ([`crate::client`]'s `final_error`), so that the
+/// same outcome gives the same error whatever the retry settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ending {
+    /// Not retryable (a 4xx, a TLS failure, ...): the failure as it is.
+    Final,
+    /// A retryable failure that was not retried to success: attempts used up
+    /// (retries off counts: one attempt of one allowed), the budget spent, or the
+    /// next back-off would pass the deadline.
+    Exhausted {
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// The server may have acted, and repeating is not safe (a create answered
+    /// 5xx, timed out or cut mid-flight), or a repeat was refused because an
+    /// earlier attempt may already have done the job: the outcome is unknown.
+    MaybeActed,
+}
+
+/// A failure that crossed the retry layer as an error, with how the policy ended it.
+#[derive(Debug)]
+pub(crate) struct Ended {
+    pub(crate) ending: Ending,
+    pub(crate) source: BoxError,
+}
+
+impl std::fmt::Display for Ended {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.source, f)
+    }
+}
+
+impl std::error::Error for Ended {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+/// Records how the call ended where the client will find it: on an error
+/// response's extensions, or around a transport error.
+fn end(result: &mut Result<http::Response<Bytes>, BoxError>, ending: Ending) {
+    match result {
+        Ok(response) => {
+            response.extensions_mut().insert(ending);
+        }
+        Err(_) => {
+            let placeholder = Ok(http::Response::new(Bytes::new()));
+            if let Err(source) = std::mem::replace(result, placeholder) {
+                *result = Err(Box::new(Ended { ending, source }));
+            }
+        }
     }
 }
 
@@ -503,22 +545,26 @@ impl tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
                 // must not read that as a plain failure.
                 let refused = result.as_ref().is_ok_and(|r| r.status().is_client_error());
                 if self.maybe_acted && refused && request.method() != http::Method::GET {
-                    let source = Box::new(into_error(result));
-                    let operation = context.map_or("request", |c| c.operation);
-                    *result = Err(Box::new(Error::OutcomeUnknown { operation, source }));
+                    end(result, Ending::MaybeActed);
+                } else if failed {
+                    end(result, Ending::Final);
                 }
                 return None;
             }
             Verdict::MayHaveActed => {
                 decided("unsafe_to_repeat");
-                let source = Box::new(into_error(result));
-                let operation = context.map_or("request", |c| c.operation);
-                *result = Err(Box::new(Error::OutcomeUnknown { operation, source }));
+                end(result, Ending::MaybeActed);
                 return None;
             }
-            // Retries are off: the failure stands as it is.
+            // Retries are off: one attempt of one allowed.
             Verdict::Retry | Verdict::RetryMaybeActed if self.config.max_attempts <= 1 => {
                 decided("retries_off");
+                end(
+                    result,
+                    Ending::Exhausted {
+                        attempts: self.attempts,
+                    },
+                );
                 return None;
             }
             Verdict::Retry => {}
@@ -548,11 +594,12 @@ impl tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
         };
         if let Some(reason) = stop {
             decided(reason);
-            let last = Box::new(into_error(result));
-            *result = Err(Box::new(Error::RetriesExhausted {
-                attempts: self.attempts,
-                last,
-            }));
+            end(
+                result,
+                Ending::Exhausted {
+                    attempts: self.attempts,
+                },
+            );
             return None;
         }
         decided("retry");

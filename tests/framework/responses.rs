@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use mgc::{Error, Leaf, Timeout, TransportKind};
 
-use crate::support::{LEAVES, Reply, TestServer, client_for, raw_server};
+use crate::support::{LEAVES, Reply, TestServer, after_one_attempt, client_for, raw_server};
 use crate::things::{GetThing, PokeThing};
 
 async fn get_with(reply: Reply) -> Result<crate::things::Thing, Error> {
@@ -159,7 +159,7 @@ async fn a_truncated_body_is_a_transport_error() {
             .max_attempts(1)
             .build()
             .unwrap();
-        let err = client.send(GetThing::new("1")).await.unwrap_err();
+        let err = after_one_attempt(client.send(GetThing::new("1")).await.unwrap_err());
         assert!(
             matches!(
                 err,
@@ -188,7 +188,7 @@ async fn a_server_that_drips_its_body_hits_the_attempt_timeout() {
             .attempt_timeout(Duration::from_millis(1000))
             .build()
             .unwrap();
-        let err = client.send(GetThing::new("1")).await.unwrap_err();
+        let err = after_one_attempt(client.send(GetThing::new("1")).await.unwrap_err());
         assert!(
             matches!(err, Error::Timeout(Timeout::Attempt(_))),
             "{err:?}"

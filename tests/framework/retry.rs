@@ -264,9 +264,20 @@ async fn with_retries_off_an_unsafe_failure_still_says_the_outcome_is_unknown() 
         .unwrap();
     let err = client.send(CreateThing::new("web")).await.unwrap_err();
     assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
-    // And a plain retryable error stays plain (no "retries exhausted" for one attempt).
+    // A retryable failure not retried to success is `RetriesExhausted`, with
+    // retries off too (one attempt of one): the same outcome, the same error.
     let err = client.send(GetThing::new("1")).await.unwrap_err();
-    assert!(matches!(err, Error::Api(_)), "{err:?}");
+    match &err {
+        Error::RetriesExhausted { attempts: 1, last } => {
+            assert!(matches!(**last, Error::Api(_)), "{last:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(
+        err.to_string().split(':').next(),
+        Some("gave up after 1 attempt")
+    );
     assert_eq!(server.count(), 2);
 }
 

@@ -298,3 +298,13 @@ pub fn client_for(server: &TestServer) -> mgc::ClientBuilder {
 
 /// Every leaf the transport tests run against.
 pub const LEAVES: &[mgc::Leaf] = &[mgc::Leaf::Reqwest, mgc::Leaf::Hyper];
+
+/// The failure of a call made with retries off: a retryable failure ends as
+/// `RetriesExhausted` after its one attempt, like any retryable failure that was
+/// not retried to success; this is the failure inside.
+pub fn after_one_attempt(error: mgc::Error) -> mgc::Error {
+    match error {
+        mgc::Error::RetriesExhausted { attempts: 1, last } => *last,
+        other => panic!("expected one exhausted attempt, got {other:?}"),
+    }
+}
