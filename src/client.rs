@@ -351,7 +351,8 @@ fn new_request_id() -> HeaderValue {
     HeaderValue::from_bytes(&out).expect("hex digits and dashes are a valid header value")
 }
 
-/// The request [`Client::send`] would issue, as plain data for snapshot tests.
+/// The request [`Client::send`] would issue, as plain data for snapshot tests
+/// (before any tower layer of yours: see [`Client::preview`]).
 ///
 /// Credentials show as `[redacted]`, and a request id generated per call as
 /// `[per call]`, so snapshots are stable and never hold a secret.
@@ -509,6 +510,13 @@ impl Client {
 
     /// The exact request [`send`](Self::send) would issue for `endpoint`, without
     /// sending it: for snapshot tests of what your code asks the API to do.
+    ///
+    /// It is the request as it enters the stack, with the client-wide headers
+    /// (credentials, user agent, `Accept`, your [`ClientBuilder::header`]s) that
+    /// the header layer adds: what *your* tower layers
+    /// ([`ClientBuilder::layer`]) would change is not applied, since they run only
+    /// when something is sent. To see those, give the client a recording
+    /// [`ClientBuilder::transport`].
     ///
     /// ```
     /// use mgc::{Client, compute::ListInstances};
