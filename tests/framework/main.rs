@@ -7,6 +7,7 @@ mod support;
 mod causes;
 mod headers;
 mod hostile;
+mod http2;
 mod hygiene;
 mod input;
 mod layers;
