@@ -166,13 +166,13 @@ pub const fn header_value_ok(value: &str) -> bool {
 ///
 /// The keys come in this order, the optional ones may be left out: `method`
 /// (`GET`, `POST`, `PUT`, `PATCH`, `DELETE`), `path`, `response`, `status`,
-/// `idempotent`, `sensitive`, `headers: { "name": "value", .. }`,
+/// `idempotent`, `sensitive`, `headers: { "name": "value", .. }`, `paging: { .. }`,
 /// `required: { .. }`, `optional: { .. }`, `deliberate: { .. }`.
 ///
 /// Every field says where it goes on the wire:
 ///
 /// * `=> path` fills the `{field}` placeholder of the path template with the value,
-///   percent-encoded as exactly one path segment;
+///   percent-encoded as exactly one path segment (required fields only);
 /// * `=> query` or `=> query "wire-name"` adds a query pair (lists are comma-joined);
 /// * `=> body` or `=> body "wire_name"` becomes a member of the JSON body object;
 /// * `=> json` makes the (required) field the whole JSON body, for APIs whose body is
@@ -187,15 +187,52 @@ pub const fn header_value_ok(value: &str) -> bool {
 /// with, for a parameter the API requires but gives a default (the setter still
 /// replaces it). An optional `check = path::to::fn` names a function `fn(&'static str, &T) ->
 /// Result<(), mgc::Error>` that validates the value before anything is sent.
-/// Fields under `required` become arguments of `new(..)`; fields under `optional`
-/// become chainable setters. `headers` adds static headers; `idempotent: true` marks
-/// the call as safe to repeat after a server error (see the retry policy);
-/// `sensitive: true` keeps the response body out of decode errors (it may hold a
-/// secret).
+/// Fields under `required` become arguments of `new(..)` (each takes
+/// `impl Into<T>`); fields under `optional` become chainable setters, which take
+/// `impl Into<T>` unless the field ends with `setter = exact` (the setter takes
+/// `T` itself, so an integer literal infers: `.max_lines_count(100)`) or
+/// `setter = list` (for a `Vec<T>`: any iterator of values that convert into
+/// `T`, so `.labels(["a", "b"])`, `.expand([Expand::Image])` and `vec![..]` all
+/// work). `headers` adds static headers; `idempotent: true` marks the call as
+/// safe to repeat after a server error (see the retry policy); `sensitive: true`
+/// keeps the response body out of decode errors (it may hold a secret).
 ///
-/// The expansion is flat: one struct, one inherent impl, one `Endpoint` impl and one
-/// `Serialize` impl per entry, with no recursion across entries, so a table of
-/// hundreds of rows compiles in linear time.
+/// A list endpoint declares its paging in the row:
+///
+/// ```text
+/// paging: {
+///     items: instances: Instance ["instances"], // the field of the response, its item type, its JSON member(s)
+///     default: 50,                              // the API's default page size
+///     limit: checks::limit,                     // the check of the page size
+///     sort: "created_at:asc",                   // the API's default order (for the docs)
+/// },
+/// ```
+///
+/// which gives the endpoint `limit`, `offset` and `sort` fields and setters (sent
+/// first, as `_limit`, `_offset`, `_sort`; `limit(10)` takes a plain integer),
+/// [`Paginated`](https://docs.rs/mgc/latest/mgc/paging/trait.Paginated.html) for
+/// the endpoint, and `Page` and `Deserialize` for the response type, which must
+/// hold `items: Vec<Item>` and `meta: Option<mgc::ListMeta>` (and not derive
+/// `Deserialize`): a body that is not an object fails, a missing item list is an
+/// empty page, an unreadable `meta` is `None`.
+///
+/// Each row gets a `ROW` const, the row as data (`mgc::endpoint::Operation`: type
+/// and operation names, method, path, success status, retry safety, headers,
+/// default page size). A table that starts with `#![operations(pub(crate) NAME)]`
+/// also gets `const NAME: &[Operation]` listing its rows in order, from which
+/// `mgc::compute::OPERATIONS` is built.
+///
+/// Mistakes in a row fail to compile with a message that names the row: an
+/// unknown key or keys out of order, a wire location other than the four, a
+/// `json` or `path` field under `optional`, `json` mixed with `body`, a
+/// `{placeholder}` with no `=> path` field or such a field with no placeholder,
+/// a static header name or value that is not one (tests/compile_fail).
+///
+/// The expansion is flat: each row expands on its own into one struct, one
+/// inherent impl, one `Endpoint` impl and one `Serialize` impl (and the paging
+/// impls), with no recursion across rows, so a table of hundreds of rows compiles
+/// in linear time. Only a row that does not parse is walked token by token, to
+/// name what is wrong.
 #[macro_export]
 macro_rules! endpoint {
     // --- the table: each row is expanded on its own (no recursion across rows) ---
