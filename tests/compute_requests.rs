@@ -695,8 +695,10 @@ fn each_row_describes_its_endpoint() {
     assert_eq!(OPERATIONS.len(), 29);
     let names: std::collections::BTreeSet<_> = OPERATIONS.iter().map(|op| op.name).collect();
     assert_eq!(names.len(), OPERATIONS.len(), "operation names are unique");
-    assert!(!RebootInstance::ROW.safe_to_repeat);
-    assert!(StartInstance::ROW.safe_to_repeat && StartInstance::ROW.idempotent);
+    let safety = |op: &mgc::endpoint::Operation| (op.safe_to_repeat, op.idempotent);
+    assert_eq!(safety(&RebootInstance::ROW), (false, false));
+    assert_eq!(safety(&StartInstance::ROW), (true, true));
+    assert_eq!(safety(&GetInstance::ROW), (true, false));
     assert_eq!(ListSnapshots::ROW.default_page_size, Some(200));
     assert_eq!(CreateInstance::ROW.success, 201);
     assert_eq!(GetInstance::ROW.default_page_size, None);
