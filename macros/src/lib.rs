@@ -384,6 +384,7 @@ macro_rules! endpoint {
             // Mistakes in the row, named with the row: wire locations, the body, the
             // path template and its fields, static headers.
             const _: () = {
+                $crate::endpoint!(@method $name $method);
                 $($( $crate::endpoint!(@loc $name $rf $rloc); )*)?
                 $($( $crate::endpoint!(@optional_loc $name $of $oloc); )*)?
                 let json = false $($(|| $crate::endpoint!(@is json $rloc))*)?;
@@ -598,7 +599,18 @@ macro_rules! endpoint {
     (@skip $n:ident $t:tt $($rest:tt)*) => { $crate::endpoint!(@skip $n $($rest)*); };
     (@skip $n:ident) => { $crate::endpoint!(@keys $n); };
 
-    // --- per-field checks, named with the row ---
+    // --- per-row and per-field checks, named with the row ---
+    (@method $n:ident GET) => {};
+    (@method $n:ident POST) => {};
+    (@method $n:ident PUT) => {};
+    (@method $n:ident PATCH) => {};
+    (@method $n:ident DELETE) => {};
+    (@method $n:ident $other:ident) => {
+        compile_error!(concat!(
+            "`", stringify!($n), "`: `method: ", stringify!($other),
+            "` is not a method of the table (`GET`, `POST`, `PUT`, `PATCH` or `DELETE`)"
+        ));
+    };
     (@loc $n:ident $f:ident path) => {};
     (@loc $n:ident $f:ident query) => {};
     (@loc $n:ident $f:ident body) => {};

@@ -26,6 +26,11 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Setters take what you would write: `.limit(10)`, `.expand([Expand::Image])`,
+//! `.labels(["web", "prod"])` (or `vec![..]`), and a reference given as text is a
+//! reference by name (`CreateInstance::new("web", "BV1-1-40", "cloud-ubuntu-24.04
+//! LTS")`); an id, a UUID, is said so with [`IdOrName::id`].
+//!
 //! Values are checked before anything is sent (page sizes, sort orders, name and
 //! user-data lengths, ids; see [`checks`]); a bad one fails with
 //! [`Error::InvalidInput`](crate::Error::InvalidInput) naming the field.
@@ -76,6 +81,11 @@
 //! | [`RenameSnapshot`] | `PATCH` | `/v1/snapshots/{id}/rename` | `Snapshots().Rename` |
 //! | [`RestoreSnapshot`] | `POST` | `/v1/snapshots/{id}` | `Snapshots().Restore` |
 //! | [`CopySnapshot`] | `POST` | `/v1/snapshots/{id}/copy` | `Snapshots().Copy` |
+//!
+//! The same rows, as data, are [`OPERATIONS`], written by `endpoint!` from the
+//! rows themselves; a test holds this table to it (and the emulator, the
+//! end-to-end run and the check against the API's description), so a row cannot
+//! be added or changed without this table following.
 //!
 //! Answers: creates and restores decode into [`CreateResponse`] (`{id}`); lists
 //! into a page type with the items and `meta` (each implements
