@@ -108,19 +108,21 @@ pub const fn has_placeholder(template: &str, name: &str) -> bool {
     false
 }
 
-/// Whether `name` is a header name `http` accepts as is (RFC 9110 token
-/// characters, lowercase). Run by [`endpoint!`] at compile time.
-#[doc(hidden)]
-pub const fn header_name_ok(name: &str) -> bool {
-    let bytes = name.as_bytes();
-    if bytes.is_empty() {
-        return false;
-    }
+/// Whether every byte of `text` is a header-name byte (`name`: RFC 9110 token
+/// characters, lowercase, as `http` takes them from a static string) or a
+/// header-value byte (visible ASCII, spaces and tabs).
+const fn header_bytes(text: &str, name: bool) -> bool {
+    let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let ok = matches!(bytes[i],
-            b'a'..=b'z' | b'0'..=b'9' | b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*'
-            | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~');
+        let b = bytes[i];
+        let ok = if name {
+            matches!(b,
+                b'a'..=b'z' | b'0'..=b'9' | b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*'
+                | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~')
+        } else {
+            b == b'\t' || (b >= b' ' && b < 0x7f)
+        };
         if !ok {
             return false;
         }
@@ -129,19 +131,17 @@ pub const fn header_name_ok(name: &str) -> bool {
     true
 }
 
-/// Whether `value` is a header value (visible ASCII, spaces and tabs). Run by
-/// [`endpoint!`] at compile time.
+/// Whether `name` is a header name `http` accepts as is. Run by [`endpoint!`]
+/// at compile time.
+#[doc(hidden)]
+pub const fn header_name_ok(name: &str) -> bool {
+    !name.is_empty() && header_bytes(name, true)
+}
+
+/// Whether `value` is a header value. Run by [`endpoint!`] at compile time.
 #[doc(hidden)]
 pub const fn header_value_ok(value: &str) -> bool {
-    let bytes = value.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if !(bytes[i] == b'\t' || (bytes[i] >= b' ' && bytes[i] < 0x7f)) {
-            return false;
-        }
-        i += 1;
-    }
-    true
+    header_bytes(value, false)
 }
 
 /// Declares API endpoints from table entries.
