@@ -9,12 +9,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{ACCEPT, HeaderName, HeaderValue, USER_AGENT};
+use http::header::{ACCEPT, HeaderValue, USER_AGENT};
 use http::{HeaderMap, Uri};
 use tower::{Layer, Service, ServiceBuilder, ServiceExt as _};
 
 use crate::client::Client;
-use crate::credentials::{Credentials, Secret, is_secret_header};
+use crate::credentials::{Credentials, Secret};
+use crate::endpoint::{BadHeader, header_pair};
 use crate::error::{BoxError, Error, Timeout};
 use crate::region::{API_HOST, DEFAULT_BASE_PATH, Region};
 use crate::stack::HttpService;
@@ -459,14 +460,14 @@ fn client_headers(
     // (and proxies that do it) from picking anything else.
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
     for (name, value) in custom {
-        let header = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| Error::Config(format!("{name:?} is not a valid header name").into()))?;
-        let mut value = HeaderValue::from_str(value).map_err(|_| {
-            Error::Config(
-                format!("the value of header {name:?} is not a valid header value").into(),
-            )
+        let (header, value) = header_pair(name, value).map_err(|bad| {
+            Error::Config(match bad {
+                BadHeader::Name => format!("{name:?} is not a valid header name").into(),
+                BadHeader::Value => {
+                    format!("the value of header {name:?} is not a valid header value").into()
+                }
+            })
         })?;
-        value.set_sensitive(is_secret_header(&header));
         headers.insert(header, value);
     }
     Ok(headers)

@@ -99,13 +99,14 @@ pub fn build_request<E: Endpoint>(endpoint: &E, base: &str) -> Result<Request<By
     let headers = request.headers_mut();
     headers.reserve(8);
     for (name, value) in E::HEADERS {
-        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::InvalidInput {
+        // Rows of `endpoint!` are checked at compile time; a hand-written
+        // endpoint's headers are checked here.
+        let (name, value) = header_pair(name, value).map_err(|bad| Error::InvalidInput {
             field: Cow::Owned(format!("header {name}")),
-            reason: Cow::Borrowed("is not a valid header name"),
-        })?;
-        let value = HeaderValue::from_str(value).map_err(|_| Error::InvalidInput {
-            field: Cow::Owned(format!("header {name}")),
-            reason: Cow::Borrowed("has a value that is not a valid header value"),
+            reason: Cow::Borrowed(match bad {
+                BadHeader::Name => "is not a valid header name",
+                BadHeader::Value => "has a value that is not a valid header value",
+            }),
         })?;
         headers.insert(name, value);
     }
@@ -118,6 +119,170 @@ pub fn build_request<E: Endpoint>(endpoint: &E, base: &str) -> Result<Request<By
         headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
     }
     Ok(request)
+}
+
+/// Which half of a header pair [`header_pair`] refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BadHeader {
+    /// Not a header name.
+    Name,
+    /// Not a header value (control bytes, or bytes beyond ASCII).
+    Value,
+}
+
+/// Parses one header pair given as text, the one place that does: static headers
+/// of an endpoint, the builder's custom headers (and, later, per-call headers).
+/// A header that carries a credential is marked sensitive, so `Debug` of a
+/// request never shows it. Callers word the error for their context.
+pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), BadHeader> {
+    let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| BadHeader::Name)?;
+    let mut value = HeaderValue::from_str(value).map_err(|_| BadHeader::Value)?;
+    value.set_sensitive(crate::credentials::is_secret_header(&name));
+    Ok((name, value))
+}
+
+/// One row of an endpoint table, as data: what `endpoint!` emits for each row
+/// (as the associated const `ROW`) and what lists of operations are made of, such
+/// as [`compute::OPERATIONS`](crate::compute::OPERATIONS).
+///
+/// Tests compare other lists with it (the documentation table, the emulator's
+/// routes, the end-to-end run of every operation, the check against the API's
+/// description), so a row cannot be added without them noticing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Operation {
+    /// The Rust type of the row, e.g. `ListInstances`.
+    pub type_name: &'static str,
+    /// The snake_case operation name, as in [`Endpoint::OPERATION`] (`list_instances`).
+    pub name: &'static str,
+    /// The HTTP method, e.g. `GET`.
+    pub method: &'static str,
+    /// The path template, as in [`Endpoint::PATH_TEMPLATE`].
+    pub path: &'static str,
+    /// The success status the API answers (200 unless the row says otherwise).
+    pub success: u16,
+    /// Whether the row is marked `idempotent`.
+    pub idempotent: bool,
+    /// Whether a retry may re-send the call after the server may have acted on it
+    /// (idempotent, or a `GET` or `DELETE`): [`Endpoint::safe_to_repeat`].
+    pub safe_to_repeat: bool,
+    /// The row's static headers.
+    pub headers: &'static [(&'static str, &'static str)],
+    /// For a list endpoint (a row with `paging`), the API's default page size.
+    pub default_page_size: Option<u32>,
+}
+
+impl Operation {
+    /// Used by `endpoint!` only: the struct is `non_exhaustive`, so that adding a
+    /// column is not a breaking change.
+    #[doc(hidden)]
+    #[allow(clippy::too_many_arguments)]
+    pub const fn __row(
+        type_name: &'static str,
+        name: &'static str,
+        method: &'static str,
+        path: &'static str,
+        success: u16,
+        idempotent: bool,
+        safe_to_repeat: bool,
+        headers: &'static [(&'static str, &'static str)],
+        default_page_size: Option<u32>,
+    ) -> Self {
+        Operation {
+            type_name,
+            name,
+            method,
+            path,
+            success,
+            idempotent,
+            safe_to_repeat,
+            headers,
+            default_page_size,
+        }
+    }
+}
+
+/// Writes a path template with each `{name}` placeholder filled by `fill(name,
+/// out)` (used by `endpoint!`, whose rows are checked at compile time to have a
+/// `=> path` field for every placeholder).
+#[doc(hidden)]
+pub fn write_path(out: &mut String, template: &str, fill: &dyn Fn(&str, &mut String)) {
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        fill(&rest[open + 1..open + close], out);
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+}
+
+/// A list-typed field whose setter takes any iterator of items (`setter = list`
+/// in a row): `.labels(["a", "b"])`, `.expand([Expand::Image])`, `vec![..]`.
+pub trait ListField {
+    /// What the list holds.
+    type Item;
+    /// The list of these items.
+    fn from_items(items: impl Iterator<Item = Self::Item>) -> Self;
+}
+
+impl<T> ListField for Vec<T> {
+    type Item = T;
+    fn from_items(items: impl Iterator<Item = T>) -> Self {
+        items.collect()
+    }
+}
+
+/// Reads a list response (used by the `Deserialize` that `endpoint!` writes for
+/// the response of a row with `paging`): the body must be an object; the items
+/// are read from the first of `members` present, each item under the decoding
+/// policy of [`compute`](crate::compute); `meta` is `None` when missing or
+/// unreadable; unknown members are skipped.
+#[doc(hidden)]
+pub fn read_page<'de, D, T>(
+    deserializer: D,
+    name: &'static str,
+    members: &'static [&'static str],
+) -> Result<(Vec<T>, Option<crate::paging::ListMeta>), D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    use crate::compute::lenient::{Items, Opt};
+    use serde::de::{IgnoredAny, MapAccess, Visitor};
+
+    struct PageVisitor<T> {
+        name: &'static str,
+        members: &'static [&'static str],
+        item: std::marker::PhantomData<T>,
+    }
+    impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for PageVisitor<T> {
+        type Value = (Vec<T>, Option<crate::paging::ListMeta>);
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "an object ({})", self.name)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut items = Vec::new();
+            let mut meta = None;
+            while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                if self.members.contains(&&*key) {
+                    items = map.next_value::<Items<T>>()?.0;
+                } else if key == "meta" {
+                    meta = map.next_value::<Opt<crate::paging::ListMeta>>()?.0;
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok((items, meta))
+        }
+    }
+    deserializer.deserialize_map(PageVisitor {
+        name,
+        members,
+        item: std::marker::PhantomData,
+    })
 }
 
 /// Bytes that stay literal in one path segment: RFC 3986 unreserved characters.

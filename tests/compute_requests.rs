@@ -600,3 +600,156 @@ fn regions_are_open_and_checked() {
         assert!(from_json.is_err(), "{bad:?} must not decode");
     }
 }
+
+/// The rows of the documentation table in `src/compute/mod.rs`: `(type, method, path)`.
+fn doc_table() -> Vec<(String, String, String)> {
+    include_str!("../src/compute/mod.rs")
+        .lines()
+        .filter_map(|line| line.strip_prefix("//! | [`"))
+        .filter_map(|row| {
+            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+            let name = cells.first()?.strip_suffix("`]")?;
+            let method = cells.get(1)?.trim_matches('`');
+            let path = cells.get(2)?.trim_matches('`');
+            path.starts_with('/')
+                .then(|| (name.to_owned(), method.to_owned(), path.to_owned()))
+        })
+        .collect()
+}
+
+/// The documentation table says what the endpoint table holds: the same rows, in
+/// the same order, with the same method and path; a line without a row, or a
+/// row without a line, fails here.
+#[test]
+fn the_doc_table_lists_every_operation_and_nothing_else() {
+    let documented = doc_table();
+    let rows: Vec<(String, String, String)> = OPERATIONS
+        .iter()
+        .map(|op| (op.type_name.into(), op.method.into(), op.path.into()))
+        .collect();
+    let missing: Vec<_> = rows.iter().filter(|r| !documented.contains(r)).collect();
+    let extra: Vec<_> = documented.iter().filter(|d| !rows.contains(d)).collect();
+    assert!(
+        missing.is_empty(),
+        "rows missing from the doc table: {missing:?}"
+    );
+    assert!(extra.is_empty(), "doc table lines without a row: {extra:?}");
+    assert_eq!(
+        documented, rows,
+        "the doc table is in the order of the rows"
+    );
+}
+
+/// Every row has its operation in the emulator's contract (same name, method,
+/// path template and success status), and the emulator has no operation the
+/// table lacks. The end-to-end run of every operation (tests/e2e) then shows
+/// each one is routed and answered.
+#[test]
+fn the_emulator_serves_exactly_the_rows() {
+    let rows: std::collections::BTreeSet<_> = OPERATIONS
+        .iter()
+        .map(|op| (op.name, op.method, op.path, op.success))
+        .collect();
+    let served: std::collections::BTreeSet<_> = mgc_emulator::operations()
+        .iter()
+        .map(|op| (op.name, op.method, op.path, op.success))
+        .collect();
+    let unserved: Vec<_> = rows.difference(&served).collect();
+    let unknown: Vec<_> = served.difference(&rows).collect();
+    assert!(
+        unserved.is_empty(),
+        "rows the emulator does not serve: {unserved:?}"
+    );
+    assert!(
+        unknown.is_empty(),
+        "emulator operations without a row: {unknown:?}"
+    );
+    for op in OPERATIONS {
+        let path = op
+            .path
+            .replace("{id}", "7d2b7a9e-0c1f-4c55-9a7e-3f3d1c2b4a50");
+        assert_eq!(
+            mgc_emulator::find_operation(op.method, &path).map(|o| o.name),
+            Some(op.name),
+            "the emulator routes {} {} to its row",
+            op.method,
+            op.path
+        );
+    }
+}
+
+/// What the table says about each row, as data, agrees with the endpoint types.
+#[test]
+fn each_row_describes_its_endpoint() {
+    fn agrees<E: Endpoint>(op: &mgc::endpoint::Operation) {
+        assert_eq!(op.name, E::OPERATION);
+        assert_eq!(op.method, E::METHOD.as_str());
+        assert_eq!(op.path, E::PATH_TEMPLATE);
+        assert_eq!(op.safe_to_repeat, E::safe_to_repeat(), "{}", op.name);
+        assert_eq!(op.headers, E::HEADERS);
+    }
+    agrees::<ListInstances>(&ListInstances::ROW);
+    agrees::<RebootInstance>(&RebootInstance::ROW);
+    agrees::<StartInstance>(&StartInstance::ROW);
+    agrees::<DeleteSnapshot>(&DeleteSnapshot::ROW);
+    assert_eq!(OPERATIONS.len(), 29);
+    let names: std::collections::BTreeSet<_> = OPERATIONS.iter().map(|op| op.name).collect();
+    assert_eq!(names.len(), OPERATIONS.len(), "operation names are unique");
+    let safety = |op: &mgc::endpoint::Operation| (op.safe_to_repeat, op.idempotent);
+    assert_eq!(safety(&RebootInstance::ROW), (false, false));
+    assert_eq!(safety(&StartInstance::ROW), (true, true));
+    assert_eq!(safety(&GetInstance::ROW), (true, false));
+    assert_eq!(ListSnapshots::ROW.default_page_size, Some(200));
+    assert_eq!(CreateInstance::ROW.success, 201);
+    assert_eq!(GetInstance::ROW.default_page_size, None);
+}
+
+/// Setters take what a Rust user writes: integer literals, arrays and iterators of
+/// `&str` or of enum values, names as text; the older spellings still compile and
+/// send the same request.
+#[test]
+#[allow(deprecated)] // `ListImages::labels`: the spelling of its setter is what is tested
+fn setters_take_literals_arrays_and_names() {
+    let url = |e: &dyn Fn() -> RequestPreview| e().url;
+    assert_eq!(
+        url(&|| preview(
+            &ListInstances::new()
+                .limit(10)
+                .offset(20)
+                .expand([Expand::Image])
+        )),
+        url(&|| preview(
+            &ListInstances::new()
+                .limit(10u32)
+                .offset(20u32)
+                .expand(vec![Expand::Image])
+        )),
+    );
+    assert!(
+        preview(&ListInstances::new().limit(10))
+            .url
+            .ends_with("?_limit=10")
+    );
+    assert_eq!(
+        preview(&ListImages::new().labels(["a", "b"])).url,
+        preview(&ListImages::new().labels(vec!["a".to_string(), "b".to_string()])).url,
+    );
+    let labels = ["web", "prod"].iter().map(|l| format!("{l}-1"));
+    let create = CreateInstance::new("web", "BV1-1-40", "cloud-ubuntu-24.04 LTS")
+        .labels(labels)
+        .volumes(["data"]);
+    let explicit = CreateInstance::new(
+        "web",
+        IdOrName::name("BV1-1-40"),
+        IdOrName::name("cloud-ubuntu-24.04 LTS"),
+    )
+    .labels(vec!["web-1".to_string(), "prod-1".to_string()])
+    .volumes(vec![IdOrName::name("data")]);
+    assert_eq!(preview(&create).body, preview(&explicit).body);
+    assert!(
+        preview(&GetInstanceInitLogs::new("i").max_lines_count(100))
+            .url
+            .ends_with("?max-lines-count=100")
+    );
+    assert_eq!(IdOrName::from("BV1-1-40"), IdOrName::name("BV1-1-40"));
+}

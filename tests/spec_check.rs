@@ -110,6 +110,19 @@ fn table() -> Vec<Row> {
     ]
 }
 
+/// The check covers the whole table: every row of [`OPERATIONS`], in order, and
+/// nothing else (a row added to the table fails here until `table()` lists it).
+#[test]
+fn the_check_covers_every_row() {
+    let checked: Vec<&str> = table().iter().map(|row| row.name).collect();
+    let rows: Vec<&str> = OPERATIONS.iter().map(|op| op.type_name).collect();
+    assert_eq!(checked, rows);
+    for (row, op) in table().iter().zip(OPERATIONS) {
+        assert_eq!((row.method.as_str(), row.path), (op.method, op.path));
+        assert_eq!(row.status, op.success, "{}", op.type_name);
+    }
+}
+
 /// What the description says about one operation.
 #[derive(Debug, Default)]
 struct Operation {

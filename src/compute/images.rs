@@ -6,32 +6,34 @@
 //! marked idempotent (it sets values); creating one is not.
 
 use super::checks;
-use super::macros::{list_page, paginated};
 use super::models::{
     Architecture, CreateResponse, CustomImage, CustomImageList, CustomImageRequirements, Image,
     ImageList, License, Platform,
 };
 
 crate::endpoint! {
+    #![operations(pub(crate) IMAGE_OPERATIONS)]
+
     /// Lists the public images, a page at a time (Go `Images().List`).
     pub struct ListImages {
         method: GET,
         path: "/v1/images",
         response: ImageList,
+        // Page size at least 1.
+        paging: {
+            items: images: Image ["images"],
+            default: 50,
+            limit: checks::wide_limit,
+            sort: "platform:asc,end_life_at:desc",
+        },
         optional: {
-            /// Page size, at least 1 (the API's default: 50).
-            limit: u32 => query "_limit", check = checks::wide_limit;
-            /// How many images to skip.
-            offset: u32 => query "_offset", check = checks::offset;
-            /// Order (the API's default: `platform:asc,end_life_at:desc`).
-            sort: String => query "_sort", check = checks::sort;
             /// Only images with all these labels (comma-joined on the wire as
             /// `_labels`), as the Go SDK's `ImageListOptions.Labels`.
             #[deprecated(
                 since = "0.1.0",
                 note = "the API's spec has no label filter for images: a server that follows it refuses `_labels` (422), others may ignore it"
             )]
-            labels: Vec<String> => query "_labels";
+            labels: Vec<String> => query "_labels", setter = list;
             /// Only images offered in this availability zone, e.g. `br-ne1-a`.
             availability_zone: String => query "availability-zone";
             /// Only images with this name.
@@ -49,13 +51,14 @@ crate::endpoint! {
         method: GET,
         path: "/v1/images/custom",
         response: CustomImageList,
+        // Page size at least 1.
+        paging: {
+            items: images: CustomImage ["images"],
+            default: 50,
+            limit: checks::wide_limit,
+            sort: "platform:asc,end_life_at:desc",
+        },
         optional: {
-            /// Page size, at least 1 (the API's default: 50).
-            limit: u32 => query "_limit", check = checks::wide_limit;
-            /// How many images to skip.
-            offset: u32 => query "_offset", check = checks::offset;
-            /// Order, e.g. `name:asc`.
-            sort: String => query "_sort", check = checks::sort;
             /// Only images with this name.
             name: String => query "name";
         },
@@ -138,8 +141,3 @@ crate::endpoint! {
         },
     }
 }
-
-paginated!(ListImages, 50);
-paginated!(ListCustomImages, 50);
-list_page!(ImageList, images["images"], Image);
-list_page!(CustomImageList, images["images"], CustomImage);

@@ -16,13 +16,14 @@
 //! * create: **no**. A repeat could create a second instance.
 
 use super::checks;
-use super::macros::{list_page, paginated};
 use super::models::{
     CreateParametersNetwork, CreateResponse, Expand, IdOrName, InitLogResponse, Instance,
     ListInstancesResponse, NicRequest, WindowsPasswordResponse,
 };
 
 crate::endpoint! {
+    #![operations(pub(crate) INSTANCE_OPERATIONS)]
+
     /// Lists instances, a page at a time (Go `Instances().List`).
     ///
     /// Walk every page with [`Client::paginate`](crate::Client::paginate).
@@ -31,16 +32,16 @@ crate::endpoint! {
         path: "/v1/instances",
         response: ListInstancesResponse,
         headers: { "x-api-version": "1.1" },
+        // Page size 1 to 1000.
+        paging: {
+            items: instances: Instance ["instances"],
+            default: 50,
+            limit: checks::limit,
+            sort: "created_at:asc",
+        },
         optional: {
-            /// Page size, 1 to 1000 (the API's default: 50).
-            limit: u32 => query "_limit", check = checks::limit;
-            /// How many instances to skip.
-            offset: u32 => query "_offset", check = checks::offset;
-            /// Order, e.g. `created_at:desc` or `name:asc,created_at:desc` (the API's
-            /// default: `created_at:asc`).
-            sort: String => query "_sort", check = checks::sort;
             /// Related resources to include in full.
-            expand: Vec<Expand> => query "expand", check = checks::expand;
+            expand: Vec<Expand> => query "expand", check = checks::expand, setter = list;
             /// Only instances with this name.
             name: String => query "name";
         },
@@ -71,9 +72,9 @@ crate::endpoint! {
             /// Cloud-init user data, base64-encoded, 1 to 65000 characters.
             user_data: String => body, check = checks::user_data;
             /// Labels for the instance.
-            labels: Vec<String> => body;
+            labels: Vec<String> => body, setter = list;
             /// Existing volumes to attach, by id or name.
-            volumes: Vec<IdOrName> => body, check = checks::id_or_name_list;
+            volumes: Vec<IdOrName> => body, check = checks::id_or_name_list, setter = list;
         },
     }
 
@@ -93,7 +94,7 @@ crate::endpoint! {
             /// parameter, so it starts at the spec's default, `network,image,machine-type`.
             expand: Vec<Expand> => query "expand",
                 default = [Expand::Network, Expand::Image, Expand::MachineType].to_vec(),
-                check = checks::expand;
+                check = checks::expand, setter = list;
         },
     }
 
@@ -260,10 +261,7 @@ crate::endpoint! {
         },
         optional: {
             /// How many lines, 1 to 5000 (the API's default: 50).
-            max_lines_count: u32 => query "max-lines-count", check = checks::max_lines;
+            max_lines_count: u32 => query "max-lines-count", check = checks::max_lines, setter = exact;
         },
     }
 }
-
-paginated!(ListInstances, 50);
-list_page!(ListInstancesResponse, instances["instances"], Instance);

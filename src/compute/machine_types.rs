@@ -3,23 +3,25 @@
 //! `/v1/instance-types` (the one the Go SDK reads).
 
 use super::checks;
-use super::macros::{list_page, paginated};
 use super::models::{InstanceType, InstanceTypeList, MachineTypeList};
 
 crate::endpoint! {
+    #![operations(pub(crate) MACHINE_TYPE_OPERATIONS)]
+
     /// Lists machine types from `/v1/machine-types`, a page at a time (the Go SDK
     /// reads [`ListInstanceTypes`] instead).
     pub struct ListMachineTypes {
         method: GET,
         path: "/v1/machine-types",
         response: MachineTypeList,
+        // Page size 1 to 1000.
+        paging: {
+            items: machine_types: InstanceType ["machine_types", "instance_types"],
+            default: 200,
+            limit: checks::limit,
+            sort: "created_at:asc",
+        },
         optional: {
-            /// Page size, 1 to 1000 (the API's default: 200).
-            limit: u32 => query "_limit", check = checks::limit;
-            /// How many machine types to skip.
-            offset: u32 => query "_offset", check = checks::offset;
-            /// Order (the API's default: `created_at:asc`).
-            sort: String => query "_sort", check = checks::sort;
             /// Only machine types with this name.
             name: String => query "name";
             /// Only machine types offered in this availability zone, e.g. `br-ne1-a`.
@@ -33,13 +35,14 @@ crate::endpoint! {
         method: GET,
         path: "/v1/instance-types",
         response: InstanceTypeList,
+        // Page size 1 to 1000.
+        paging: {
+            items: instance_types: InstanceType ["instance_types", "machine_types"],
+            default: 200,
+            limit: checks::limit,
+            sort: "created_at:asc",
+        },
         optional: {
-            /// Page size, 1 to 1000 (the API's default: 200).
-            limit: u32 => query "_limit", check = checks::limit;
-            /// How many machine types to skip.
-            offset: u32 => query "_offset", check = checks::offset;
-            /// Order (the API's default: `created_at:asc`).
-            sort: String => query "_sort", check = checks::sort;
             /// Only machine types with this name.
             name: String => query "name";
             /// Only machine types offered in this availability zone, e.g. `br-ne1-a`.
@@ -47,8 +50,3 @@ crate::endpoint! {
         },
     }
 }
-
-paginated!(ListMachineTypes, 200);
-paginated!(ListInstanceTypes, 200);
-list_page!(MachineTypeList, machine_types ["machine_types", "instance_types"], InstanceType);
-list_page!(InstanceTypeList, instance_types ["instance_types", "machine_types"], InstanceType);

@@ -1,5 +1,6 @@
-//! Small code generators for the compute table: string enums that keep unknown
-//! values, and the paging trait impls of list responses and list endpoints.
+//! Small code generators for the compute models: string enums that keep unknown
+//! values, and response models under the decoding policy. (Paging is declared in
+//! the rows of the endpoint table: see `paging:` in [`endpoint!`](crate::endpoint!).)
 
 /// Declares a string enum of the API: known values as unit variants plus
 /// `Other(String)`, which keeps any value a newer server sends.
@@ -230,96 +231,4 @@ macro_rules! model {
     };
 }
 
-/// Implements [`Page`](crate::paging::Page) and `Deserialize` for a list response:
-/// `items` is the field holding the list, read from any of the `wire` members.
-///
-/// Decoding follows the policy in [`lenient`](crate::compute::lenient): the body
-/// must be an object (an array is not a page), the item list must be an array of
-/// items that each have their identity, and `meta` is `None` when it is missing or
-/// unreadable. Unknown members are skipped.
-macro_rules! list_page {
-    ($list:ident, $items:ident [$($wire:literal),+], $item:ty) => {
-        impl $crate::paging::Page for $list {
-            type Item = $item;
-
-            fn meta(&self) -> ::core::option::Option<&$crate::paging::Meta> {
-                self.meta.as_ref().map(|meta| &meta.page)
-            }
-
-            fn items(&self) -> &[$item] {
-                &self.$items
-            }
-
-            fn into_items(self) -> ::std::vec::Vec<$item> {
-                self.$items
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for $list {
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> ::core::result::Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for Visitor {
-                    type Value = $list;
-                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                        f.write_str(concat!("an object (", stringify!($list), ")"))
-                    }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> ::core::result::Result<$list, A::Error> {
-                        let mut items = ::std::vec::Vec::new();
-                        let mut meta = ::core::option::Option::None;
-                        while let ::core::option::Option::Some(key) =
-                            map.next_key::<::std::borrow::Cow<'de, str>>()?
-                        {
-                            match &*key {
-                                $($wire)|+ => {
-                                    items = map.next_value::<$crate::compute::lenient::Items<$item>>()?.0;
-                                }
-                                "meta" => {
-                                    meta = map
-                                        .next_value::<$crate::compute::lenient::Opt<$crate::paging::ListMeta>>()?
-                                        .0;
-                                }
-                                _ => {
-                                    map.next_value::<::serde::de::IgnoredAny>()?;
-                                }
-                            }
-                        }
-                        ::core::result::Result::Ok($list { $items: items, meta })
-                    }
-                }
-                deserializer.deserialize_map(Visitor)
-            }
-        }
-    };
-}
-
-/// Implements [`Paginated`](crate::paging::Paginated) for a list endpoint with
-/// `limit` and `offset` fields, given the API's default page size.
-macro_rules! paginated {
-    ($endpoint:ty, $default:expr) => {
-        impl $crate::paging::Paginated for $endpoint {
-            const DEFAULT_PAGE_SIZE: u32 = $default;
-
-            fn page_size(&self) -> ::core::option::Option<u32> {
-                self.limit
-            }
-
-            fn page_offset(&self) -> ::core::option::Option<u32> {
-                self.offset
-            }
-
-            fn at_page(&self, limit: u32, offset: u32) -> Self {
-                let mut call = self.clone();
-                call.limit = ::core::option::Option::Some(limit);
-                call.offset = ::core::option::Option::Some(offset);
-                call
-            }
-        }
-    };
-}
-
-pub(crate) use {list_page, model, paginated, string_enum};
+pub(crate) use {model, string_enum};

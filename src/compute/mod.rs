@@ -26,6 +26,11 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Setters take what you would write: `.limit(10)`, `.expand([Expand::Image])`,
+//! `.labels(["web", "prod"])` (or `vec![..]`), and a reference given as text is a
+//! reference by name (`CreateInstance::new("web", "BV1-1-40", "cloud-ubuntu-24.04
+//! LTS")`); an id, a UUID, is said so with [`IdOrName::id`].
+//!
 //! Values are checked before anything is sent (page sizes, sort orders, name and
 //! user-data lengths, ids; see [`checks`]); a bad one fails with
 //! [`Error::InvalidInput`](crate::Error::InvalidInput) naming the field.
@@ -76,6 +81,11 @@
 //! | [`RenameSnapshot`] | `PATCH` | `/v1/snapshots/{id}/rename` | `Snapshots().Rename` |
 //! | [`RestoreSnapshot`] | `POST` | `/v1/snapshots/{id}` | `Snapshots().Restore` |
 //! | [`CopySnapshot`] | `POST` | `/v1/snapshots/{id}/copy` | `Snapshots().Copy` |
+//!
+//! The same rows, as data, are [`OPERATIONS`], written by `endpoint!` from the
+//! rows themselves; a test holds this table to it (and the emulator, the
+//! end-to-end run and the check against the API's description), so a row cannot
+//! be added or changed without this table following.
 //!
 //! Answers: creates and restores decode into [`CreateResponse`] (`{id}`); lists
 //! into a page type with the items and `meta` (each implements
@@ -161,3 +171,46 @@ pub use timestamp::Timestamp;
 pub use waiters::*;
 
 pub use crate::region::DEFAULT_BASE_PATH;
+
+/// Every operation of the compute API this SDK ships, one entry per row of the
+/// endpoint table, in the order of the table above.
+///
+/// It is written by `endpoint!` from the rows themselves (each module's table
+/// lists its rows), so it cannot drift from them; tests hold the documentation
+/// table, the emulator's routes, the end-to-end run and the check against the
+/// API's description to it.
+///
+/// ```
+/// let list = mgc::compute::OPERATIONS.iter().find(|op| op.type_name == "ListInstances").unwrap();
+/// assert_eq!((list.method, list.path, list.default_page_size), ("GET", "/v1/instances", Some(50)));
+/// ```
+pub const OPERATIONS: &[crate::endpoint::Operation] = &concat::<{ OPERATION_COUNT }>([
+    instances::INSTANCE_OPERATIONS,
+    images::IMAGE_OPERATIONS,
+    machine_types::MACHINE_TYPE_OPERATIONS,
+    snapshots::SNAPSHOT_OPERATIONS,
+]);
+
+const OPERATION_COUNT: usize = instances::INSTANCE_OPERATIONS.len()
+    + images::IMAGE_OPERATIONS.len()
+    + machine_types::MACHINE_TYPE_OPERATIONS.len()
+    + snapshots::SNAPSHOT_OPERATIONS.len();
+
+/// The tables of the modules, one after the other.
+const fn concat<const N: usize>(
+    tables: [&[crate::endpoint::Operation]; 4],
+) -> [crate::endpoint::Operation; N] {
+    let mut out = [tables[0][0]; N];
+    let (mut t, mut k) = (0, 0);
+    while t < tables.len() {
+        let mut i = 0;
+        while i < tables[t].len() {
+            out[k] = tables[t][i];
+            k += 1;
+            i += 1;
+        }
+        t += 1;
+    }
+    assert!(k == N);
+    out
+}

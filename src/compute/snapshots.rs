@@ -6,27 +6,29 @@
 //! re-sent after the server may have acted (no).
 
 use super::checks;
-use super::macros::{list_page, paginated};
 use super::models::{
     CreateParametersNetwork, CreateResponse, Expand, IdOrName, ListSnapshotsResponse, Snapshot,
 };
 use crate::region::Region;
 
 crate::endpoint! {
+    #![operations(pub(crate) SNAPSHOT_OPERATIONS)]
+
     /// Lists snapshots, a page at a time (Go `Snapshots().List`).
     pub struct ListSnapshots {
         method: GET,
         path: "/v1/snapshots",
         response: ListSnapshotsResponse,
+        // Page size 1 to 1000.
+        paging: {
+            items: snapshots: Snapshot ["snapshots"],
+            default: 200,
+            limit: checks::limit,
+            sort: "created_at:asc",
+        },
         optional: {
-            /// Page size, 1 to 1000 (the API's default: 200).
-            limit: u32 => query "_limit", check = checks::limit;
-            /// How many snapshots to skip.
-            offset: u32 => query "_offset", check = checks::offset;
-            /// Order (the API's default: `created_at:asc`).
-            sort: String => query "_sort", check = checks::sort;
             /// Related resources to include in full (`image`, `machine-type`).
-            expand: Vec<Expand> => query "expand", check = checks::snapshot_expand;
+            expand: Vec<Expand> => query "expand", check = checks::snapshot_expand, setter = list;
             /// Only snapshots with this name.
             name: String => query "name";
         },
@@ -57,7 +59,7 @@ crate::endpoint! {
         },
         optional: {
             /// Related resources to include in full (`image`, `machine-type`).
-            expand: Vec<Expand> => query "expand", check = checks::snapshot_expand;
+            expand: Vec<Expand> => query "expand", check = checks::snapshot_expand, setter = list;
         },
     }
 
@@ -130,6 +132,3 @@ crate::endpoint! {
         },
     }
 }
-
-paginated!(ListSnapshots, 200);
-list_page!(ListSnapshotsResponse, snapshots["snapshots"], Snapshot);

@@ -46,6 +46,31 @@ impl IdOrName {
     }
 }
 
+/// Text is a reference **by name**: `CreateInstance::new("web", "BV1-1-40",
+/// "cloud-ubuntu-24.04 LTS")`. Names are how machine types and images are
+/// usually given; an id (a UUID) must be said so with [`IdOrName::id`], and one
+/// passed as text is sent as a name, which the API answers with an error rather
+/// than a guess.
+impl From<&str> for IdOrName {
+    fn from(name: &str) -> Self {
+        IdOrName::name(name)
+    }
+}
+
+/// A reference by name, as for `&str`.
+impl From<String> for IdOrName {
+    fn from(name: String) -> Self {
+        IdOrName::name(name)
+    }
+}
+
+/// A reference by name, as for `&str`.
+impl From<&String> for IdOrName {
+    fn from(name: &String) -> Self {
+        IdOrName::name(name.as_str())
+    }
+}
+
 /// A reference by id only, `{"id": "..."}`: security groups and subnets of a new
 /// instance's interface (the Go SDK's `CreateParametersNetworkInterfaceSecurityGroupsItem`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
