@@ -228,6 +228,9 @@ type RawClient = hyper_util::client::legacy::Client<
     Full<Bytes>,
 >;
 
+// One per client, built once: boxing the big variant would only add a pointer
+// chase to the raw client's calls.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 enum Target {
     Mgc(mgc::Client),
