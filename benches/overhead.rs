@@ -5,12 +5,14 @@
 //! runtime on the main thread; the server runs on another thread, so the thread CPU
 //! time and the allocation counts below are the client's alone.
 //!
-//! CPU time on a shared virtual machine is noisy (±5% from run to run), so
-//! `benches/instructions.sh` also counts the instructions of each kind of call
-//! under callgrind, with the server in another process: a figure that repeats.
-//! The modes it uses: `overhead --serve` (serve and print the address) and
-//! `overhead --only ours|ours-warn|hand CALLS ADDR` (make the calls, measure
-//! nothing; `ours-warn` under a global subscriber at WARN).
+//! This is the light, single-process view (and the one that measures tracing);
+//! `benches/compare.rs` is the full picture: four request kinds, both leaves, raw
+//! hyper, 64 calls in flight, the server in another process. CPU time on a shared
+//! virtual machine is noisy (±5% from run to run), so `benches/instructions.sh`
+//! counts instructions under callgrind for that one. This bench keeps two modes
+//! for counting its own calls the same way by hand: `overhead --serve` (serve and
+//! print the address) and `overhead --only ours|ours-warn|hand CALLS ADDR` (make
+//! the calls, measure nothing; `ours-warn` under a global subscriber at WARN).
 //!
 //! Tracing: the comparison above runs with no subscriber at all, as most programs
 //! do; then `client.send` is measured again under a subscriber that listens at
