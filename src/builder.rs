@@ -42,20 +42,46 @@ pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 64;
 type Wrap = Box<dyn FnOnce(HttpService) -> HttpService + Send>;
 
 /// The HTTP client at the bottom of the stack. Every layer above it (headers,
-/// timeouts, retries, the in-flight cap, your own) is the same for each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// timeouts, retries, the in-flight cap, your own) is the same for each, and so
+/// are the TLS roots and provider, the body cap and the proxy settings.
+///
+/// The default is [`Leaf::Hyper`] when the `hyper` feature is on (it is by
+/// default), [`Leaf::Reqwest`] otherwise. Why, with the numbers: ARCHITECTURE.md,
+/// "Two leaves".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Leaf {
-    /// reqwest (the default): honours `HTTPS_PROXY` and friends for hosts that
-    /// are not loopback.
-    #[default]
+    /// reqwest: also speaks to `https://` proxies. Its connections follow the
+    /// requests in flight but are not hard-capped: hyper may finish a connect in
+    /// the background after a request was served by a connection freed meanwhile.
     Reqwest,
     /// hyper-util's pooled client with hyper-rustls (feature `hyper`): less work
     /// per call, and a hard cap on open connections (one slot per connection, as
-    /// many as [`ClientBuilder::max_concurrent_requests`]). Direct connections
-    /// only: no proxy support.
+    /// many as [`ClientBuilder::max_concurrent_requests`]). Proxies: `http://`
+    /// ones, through a `CONNECT` tunnel.
     #[cfg(feature = "hyper")]
     Hyper,
+}
+
+impl Default for Leaf {
+    fn default() -> Self {
+        #[cfg(feature = "hyper")]
+        return Leaf::Hyper;
+        #[cfg(not(feature = "hyper"))]
+        return Leaf::Reqwest;
+    }
+}
+
+/// Where the client's proxy comes from.
+#[derive(Debug)]
+enum ProxySetting {
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (or their lower-case
+    /// forms), as curl reads them; never for a loopback base URL.
+    Environment,
+    /// This proxy for every connection (it may hold a password).
+    Url(Secret),
+    /// No proxy at all.
+    Off,
 }
 
 /// Builds a [`Client`].
@@ -90,7 +116,8 @@ pub struct ClientBuilder {
     max_concurrent_requests: usize,
     root_certificates: Vec<Vec<u8>>,
     layers: Vec<Wrap>,
-    leaf: Leaf,
+    leaf: Option<Leaf>,
+    proxy: ProxySetting,
     transport: Option<HttpService>,
     problem: Option<Error>,
 }
@@ -128,7 +155,8 @@ impl Default for ClientBuilder {
             max_concurrent_requests: DEFAULT_MAX_CONCURRENT_REQUESTS,
             root_certificates: Vec::new(),
             layers: Vec::new(),
-            leaf: Leaf::default(),
+            leaf: None,
+            proxy: ProxySetting::Environment,
             transport: None,
             problem: None,
         }
@@ -340,10 +368,29 @@ impl ClientBuilder {
         self
     }
 
-    /// Chooses the HTTP client at the bottom of the stack (default
-    /// [`Leaf::Reqwest`]). Ignored when a [`transport`](Self::transport) is set.
+    /// Chooses the HTTP client at the bottom of the stack (default: see
+    /// [`Leaf`]). Ignored when a [`transport`](Self::transport) is set.
     pub fn leaf(mut self, leaf: Leaf) -> Self {
-        self.leaf = leaf;
+        self.leaf = Some(leaf);
+        self
+    }
+
+    /// Sends every connection through this proxy, e.g. `http://proxy.corp:3128`
+    /// or `http://user:password@proxy.corp:3128` (the password goes in
+    /// `Proxy-Authorization` and appears in no `Debug` output or error). Without
+    /// this, the client reads `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and
+    /// `NO_PROXY` as curl does, except for a loopback base URL such as the
+    /// emulator's. The hyper leaf tunnels through `http://` proxies with
+    /// `CONNECT`; when a proxy needs anything else (`https://`) and no leaf was
+    /// chosen, the client uses the reqwest leaf, which speaks to it.
+    pub fn proxy(mut self, url: impl Into<Secret>) -> Self {
+        self.proxy = ProxySetting::Url(url.into());
+        self
+    }
+
+    /// Connects directly, whatever the proxy variables of the environment say.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = ProxySetting::Off;
         self
     }
 
@@ -391,13 +438,15 @@ impl ClientBuilder {
             Some(transport) => transport,
             None => {
                 let options = TransportOptions {
-                    base_is_loopback: base_is_loopback(&base),
+                    base: base.parse().map_err(|_| {
+                        Error::Config(Cow::Borrowed("the base URL is not a valid URI"))
+                    })?,
                     connect_timeout: self.connect_timeout,
                     pool_idle_timeout: self.pool_idle_timeout,
                     max_connections: self.max_concurrent_requests,
                     body_limit: self.body_limit,
                 };
-                leaf_transport(self.leaf, &self.root_certificates, &options)?
+                leaf_transport(self.leaf, &self.proxy, &self.root_certificates, &options)?
             }
         };
 
@@ -475,7 +524,8 @@ fn client_headers(
 
 /// What a leaf is configured with.
 struct TransportOptions {
-    base_is_loopback: bool,
+    /// Every request goes to this host, so the proxy is decided once, for it.
+    base: Uri,
     connect_timeout: Duration,
     pool_idle_timeout: Duration,
     #[cfg_attr(not(feature = "hyper"), allow(dead_code))]
@@ -487,36 +537,108 @@ struct TransportOptions {
 /// (same roots, same provider for both leaves), no redirects and a bounded idle
 /// pool.
 fn leaf_transport(
-    leaf: Leaf,
+    leaf: Option<Leaf>,
+    proxy: &ProxySetting,
     root_certificates: &[Vec<u8>],
     options: &TransportOptions,
 ) -> Result<HttpService, Error> {
     let tls = tls_config(root_certificates)?;
-    match leaf {
-        Leaf::Reqwest => reqwest_transport(tls, options),
-        #[cfg(feature = "hyper")]
-        Leaf::Hyper => Ok(HttpService::new(crate::stack::hyper::HyperTransport::new(
-            crate::stack::hyper::HyperOptions {
-                tls,
-                connect_timeout: options.connect_timeout,
-                pool_idle_timeout: options.pool_idle_timeout,
-                max_connections: options.max_connections,
-                body_limit: options.body_limit,
-            },
-        ))),
+    #[cfg(feature = "hyper")]
+    if leaf.unwrap_or_default() == Leaf::Hyper {
+        match hyper_proxy(proxy, &options.base)? {
+            Ok(tunnel) => {
+                return Ok(HttpService::new(crate::stack::hyper::HyperTransport::new(
+                    crate::stack::hyper::HyperOptions {
+                        tls,
+                        connect_timeout: options.connect_timeout,
+                        pool_idle_timeout: options.pool_idle_timeout,
+                        max_connections: options.max_connections,
+                        body_limit: options.body_limit,
+                        proxy: tunnel,
+                    },
+                )));
+            }
+            // Not chosen, and the proxy needs what only reqwest speaks.
+            Err(_) if leaf.is_none() => {}
+            Err(why) => return Err(Error::Config(why.into())),
+        }
+    }
+    #[cfg(not(feature = "hyper"))]
+    let _ = leaf;
+    reqwest_transport(tls, proxy, options)
+}
+
+/// The proxy the hyper leaf tunnels through for `base`, if any; the inner `Err`
+/// says why the hyper leaf cannot use it (and reqwest might).
+#[cfg(feature = "hyper")]
+#[allow(clippy::type_complexity)]
+fn hyper_proxy(
+    proxy: &ProxySetting,
+    base: &Uri,
+) -> Result<Result<Option<crate::stack::hyper::ProxyTunnel>, &'static str>, Error> {
+    use hyper_util::client::proxy::matcher::Matcher;
+
+    let matcher = match proxy {
+        ProxySetting::Off => return Ok(Ok(None)),
+        ProxySetting::Environment if base.host().is_some_and(is_loopback) => return Ok(Ok(None)),
+        // The variables reqwest reads too (its system-proxy feature is off).
+        ProxySetting::Environment => Matcher::from_env(),
+        ProxySetting::Url(url) => {
+            check_proxy_url(url)?;
+            Matcher::builder().all(url.expose().to_owned()).build()
+        }
+    };
+    let Some(intercept) = matcher.intercept(base) else {
+        return Ok(Ok(None));
+    };
+    if intercept.uri().scheme_str() != Some("http") {
+        return Ok(Err(
+            "the hyper leaf tunnels through http:// proxies only: choose Leaf::Reqwest for this proxy",
+        ));
+    }
+    Ok(Ok(Some(crate::stack::hyper::ProxyTunnel {
+        uri: intercept.uri().clone(),
+        auth: intercept.basic_auth().cloned(),
+    })))
+}
+
+/// A proxy URL given by hand must be one: a typo would otherwise mean a direct
+/// connection. The message never repeats the URL, which may hold a password.
+fn check_proxy_url(url: &Secret) -> Result<(), Error> {
+    let bad = |why: &'static str| Error::Config(Cow::Borrowed(why));
+    let uri: Uri = url
+        .expose()
+        .trim()
+        .parse()
+        .map_err(|_| bad("the proxy URL is not a valid URL"))?;
+    match uri.scheme_str() {
+        Some("http" | "https") if uri.host().is_some() => Ok(()),
+        Some("http" | "https") => Err(bad("the proxy URL has no host")),
+        _ => Err(bad("the proxy URL must start with http:// or https://")),
     }
 }
 
 fn reqwest_transport(
     tls: rustls::ClientConfig,
+    proxy: &ProxySetting,
     options: &TransportOptions,
 ) -> Result<HttpService, Error> {
     let mut client = reqwest::Client::builder();
-    // A proxy from the environment would see the key of a plain-http loopback
-    // call (the emulator); other hosts keep the usual proxy variables, and https
-    // keeps the key inside TLS.
-    if options.base_is_loopback {
-        client = client.no_proxy();
+    match proxy {
+        // A proxy from the environment would see the key of a plain-http loopback
+        // call (the emulator); other hosts keep the usual proxy variables, and
+        // https keeps the key inside TLS.
+        ProxySetting::Environment if options.base.host().is_some_and(is_loopback) => {
+            client = client.no_proxy();
+        }
+        ProxySetting::Environment => {}
+        ProxySetting::Off => client = client.no_proxy(),
+        ProxySetting::Url(url) => {
+            check_proxy_url(url)?;
+            let proxy = reqwest::Proxy::all(url.expose().trim())
+                .map_err(|_| Error::Config(Cow::Borrowed("the proxy URL is not a valid URL")))?;
+            client = client.proxy(proxy);
+        }
     }
     let client = client
         .use_preconfigured_tls(tls)
@@ -529,13 +651,6 @@ fn reqwest_transport(
         client,
         options.body_limit,
     )))
-}
-
-fn base_is_loopback(base: &str) -> bool {
-    base.parse::<Uri>()
-        .ok()
-        .and_then(|u| u.host().map(is_loopback))
-        .unwrap_or(false)
 }
 
 /// Validates a region URL and returns the product base every path is appended to.

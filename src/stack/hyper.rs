@@ -1,5 +1,5 @@
-//! The hyper leaf (feature `hyper`): hyper-util's pooled client with hyper-rustls,
-//! under the same stack as the reqwest leaf.
+//! The hyper leaf (feature `hyper`, the default leaf): hyper-util's pooled client
+//! with hyper-rustls, under the same stack as the reqwest leaf.
 //!
 //! reqwest is built on these same crates; using them directly takes away a layer
 //! of request conversion and gives us the connector, which is where a hard cap on
@@ -7,6 +7,10 @@
 //! for as long as it is open, so the pool can never hold more than the cap, not
 //! even for the connects hyper finishes in the background after a request was
 //! served by a connection freed meanwhile.
+//!
+//! The connector also routes: straight to the API host, or through an `http://`
+//! proxy's `CONNECT` tunnel (hyper-util's [`Tunnel`], the code reqwest uses for
+//! the same job), with TLS to the API host inside the tunnel either way.
 
 use std::future::Future;
 use std::io;
@@ -21,15 +25,17 @@ use http_body_util::{BodyExt as _, Full};
 use hyper::rt::{Read, ReadBufCursor, Write};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::proxy::Tunnel;
 use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
-use hyper_util::rt::{TokioExecutor, TokioTimer};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use tokio::net::TcpStream;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tower::Service;
 
 use crate::error::{BoxError, Error, TransportKind};
 use crate::stack::transport::CappedBody;
 
-type Pooled = Client<HttpsConnector<Slots<HttpConnector>>, Full<Bytes>>;
+type Pooled = Client<HttpsConnector<Slots<Route>>, Full<Bytes>>;
 
 /// Sends `http::Request<Bytes>` over hyper and reads the whole response body under
 /// a size cap, like [`ReqwestTransport`](super::transport::ReqwestTransport).
@@ -46,6 +52,16 @@ pub(crate) struct HyperOptions {
     pub pool_idle_timeout: Duration,
     pub max_connections: usize,
     pub body_limit: usize,
+    /// The `http://` proxy to tunnel through, if any.
+    pub proxy: Option<ProxyTunnel>,
+}
+
+/// An `http://` proxy every connection is tunnelled through with `CONNECT`.
+pub(crate) struct ProxyTunnel {
+    /// The proxy's own address (`http://host:port`).
+    pub uri: Uri,
+    /// Sent as `Proxy-Authorization`, marked sensitive.
+    pub auth: Option<http::HeaderValue>,
 }
 
 impl HyperTransport {
@@ -55,8 +71,18 @@ impl HyperTransport {
         http.enforce_http(false);
         http.set_connect_timeout(Some(options.connect_timeout));
         http.set_nodelay(true);
+        let route = match options.proxy {
+            None => Route::Direct(http),
+            Some(proxy) => {
+                let tunnel = Tunnel::new(proxy.uri, http);
+                Route::Tunnel(match proxy.auth {
+                    Some(auth) => tunnel.with_auth(auth),
+                    None => tunnel,
+                })
+            }
+        };
         let slots = Slots {
-            inner: http,
+            inner: route,
             slots: Arc::new(Semaphore::new(options.max_connections)),
         };
         let connector = HttpsConnector::from((slots, Arc::new(options.tls)));
@@ -108,6 +134,56 @@ impl Service<http::Request<Bytes>> for HyperTransport {
             Ok(http::Response::from_parts(parts, body.finish()))
         })
     }
+}
+
+/// Where a connection goes: to the host itself, or to a proxy that opens a
+/// tunnel to it.
+#[derive(Clone, Debug)]
+enum Route {
+    Direct(HttpConnector),
+    Tunnel(Tunnel<HttpConnector>),
+}
+
+impl Service<Uri> for Route {
+    type Response = TokioIo<TcpStream>;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        match self {
+            Route::Direct(http) => http.poll_ready(cx).map_err(Into::into),
+            Route::Tunnel(tunnel) => tunnel.poll_ready(cx).map_err(Into::into),
+        }
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        match self {
+            Route::Direct(http) => {
+                let connecting = http.call(uri);
+                Box::pin(async move { connecting.await.map_err(Into::into) })
+            }
+            Route::Tunnel(tunnel) => {
+                let connecting = tunnel.call(with_default_port(uri));
+                Box::pin(async move { connecting.await.map_err(Into::into) })
+            }
+        }
+    }
+}
+
+/// `CONNECT` names a port; hyper-util's tunnel assumes 443 when the URL has none,
+/// which is wrong for `http://`.
+fn with_default_port(uri: Uri) -> Uri {
+    if uri.port().is_some() || uri.scheme_str() != Some("http") {
+        return uri;
+    }
+    let Some(host) = uri.host() else { return uri };
+    let authority = format!("{host}:80");
+    Uri::builder()
+        .scheme("http")
+        .authority(authority)
+        .path_and_query("/")
+        .build()
+        .unwrap_or(uri)
 }
 
 /// A connector that gives each connection a slot, held until the connection is
@@ -225,5 +301,14 @@ mod tests {
         drop(first);
         let third = third.now_or_never().expect("a freed slot is taken at once");
         assert_eq!(third.unwrap().io, "a connection");
+    }
+
+    #[test]
+    fn a_tunnel_to_a_plain_http_host_names_port_80() {
+        let port = |u: &'static str| with_default_port(Uri::from_static(u)).port_u16();
+        assert_eq!(port("http://api.example/x"), Some(80));
+        assert_eq!(port("http://api.example:8080/x"), Some(8080));
+        // https stays as it is: the tunnel's default of 443 is right for it.
+        assert_eq!(port("https://api.example/x"), None);
     }
 }

@@ -3,6 +3,8 @@
 //! `mgc::endpoint!`, the way a user adds an endpoint the SDK does not ship.
 
 mod support;
+#[path = "../support/tls_server.rs"]
+mod tls_server;
 
 mod causes;
 mod headers;
@@ -14,6 +16,7 @@ mod layers;
 mod load;
 mod paging;
 mod properties;
+mod proxy;
 mod responses;
 mod retry;
 mod secrets;

@@ -6,9 +6,7 @@ use mgc::{Error, TransportKind};
 
 use crate::things::PokeThing;
 
-#[path = "../support/tls_server.rs"]
-mod tls_server;
-use tls_server::tls_server;
+use crate::tls_server::tls_server;
 
 #[tokio::test]
 async fn an_untrusted_certificate_is_a_tls_error_and_a_custom_root_trusts_it() {

@@ -8,8 +8,29 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 /// A TLS server on 127.0.0.1 with a fresh self-signed certificate for that IP,
 /// answering every request `204`. Returns its region URL, the certificate PEM and
 /// the task to stop.
+#[allow(dead_code)]
 pub async fn tls_server() -> (String, String, tokio::task::JoinHandle<()>) {
-    let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let server = tls_server_for("127.0.0.1").await;
+    (
+        format!("https://{}/br-se1", server.addr),
+        server.pem,
+        server.task,
+    )
+}
+
+/// A TLS server as [`tls_server`] does it, with a certificate for `name`, that
+/// keeps the head of every request it is sent.
+#[allow(dead_code)] // not every binary that includes this file uses it
+pub struct NamedTlsServer {
+    pub addr: std::net::SocketAddr,
+    pub pem: String,
+    pub heads: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    pub task: tokio::task::JoinHandle<()>,
+}
+
+#[allow(dead_code)]
+pub async fn tls_server_for(name: &str) -> NamedTlsServer {
+    let certified = rcgen::generate_simple_self_signed(vec![name.to_owned()]).unwrap();
     let pem = certified.cert.pem();
     let cert = certified.cert.der().clone();
     let key =
@@ -25,9 +46,12 @@ pub async fn tls_server() -> (String, String, tokio::task::JoinHandle<()>) {
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let heads = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = heads.clone();
     let task = tokio::spawn(async move {
         while let Ok((tcp, _)) = listener.accept().await {
             let acceptor = acceptor.clone();
+            let seen = seen.clone();
             tokio::spawn(async move {
                 let Ok(mut tls) = acceptor.accept(tcp).await else {
                     return;
@@ -40,6 +64,9 @@ pub async fn tls_server() -> (String, String, tokio::task::JoinHandle<()>) {
                         Ok(n) => got.extend_from_slice(&buf[..n]),
                     }
                 }
+                seen.lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&got).into_owned());
                 let _ = tls
                     .write_all(b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n")
                     .await;
@@ -47,5 +74,10 @@ pub async fn tls_server() -> (String, String, tokio::task::JoinHandle<()>) {
             });
         }
     });
-    (format!("https://{addr}/br-se1"), pem, task)
+    NamedTlsServer {
+        addr,
+        pem,
+        heads,
+        task,
+    }
 }
