@@ -14,9 +14,12 @@
 //!
 //! `mgc` runs on [tokio] (any runtime flavour); a call is a future you `.await`. TLS
 //! is rustls with reqwest's own default provider, aws-lc-rs; with
-//! `default-features = false, features = ["ring"]` it uses *ring* instead, a
-//! lighter build, for binaries whose other reqwest users (if any) install a rustls
-//! provider themselves. Nothing process-wide is installed either way.
+//! `default-features = false, features = ["ring", "hyper"]` it uses *ring* instead,
+//! a lighter build, for binaries whose other reqwest users (if any) install a
+//! rustls provider themselves. Nothing process-wide is installed either way. The
+//! HTTP client at the bottom is hyper-util's (the [`Leaf`] reqwest is built on),
+//! or reqwest itself with [`Leaf::Reqwest`]; proxies come from `HTTPS_PROXY` and
+//! friends, or [`ClientBuilder::proxy`].
 //!
 //! ```no_run
 //! use mgc::Client;
@@ -39,7 +42,7 @@
 //! * [`endpoint!`] — the declarative macro that writes endpoints from one table
 //!   entry each. The [`compute`] table is made of it, and so can your own endpoints.
 //! * [`Client`] — a tower stack (headers, attempt timeout, a cap on requests in
-//!   flight, retry, total timeout, your own layers) over reqwest with rustls;
+//!   flight, retry, total timeout, your own layers) over hyper or reqwest, with rustls;
 //!   [`Client::send`] runs any endpoint.
 //! * [`Error`] — one error type: API errors with slug, message and request id;
 //!   invalid input; timeouts (which one); transport; decode errors with the JSON path.
