@@ -27,8 +27,8 @@ use tracing::Instrument as _;
 use tracing::field::Empty;
 
 use crate::builder::ClientBuilder;
-use crate::credentials::{header_text_problem, is_secret_header};
-use crate::endpoint::{Endpoint, build_request};
+use crate::credentials::header_text_problem;
+use crate::endpoint::{Endpoint, build_request, header_pair};
 use crate::error::{
     ApiError, Error, ID_LIMIT, Inert, TEXT_LIMIT, Timeout, TransportKind, bound_owned, header_text,
     snippet,
@@ -298,16 +298,10 @@ impl CallOptions {
     fn apply(&self, request: &mut http::Request<Bytes>) -> Result<(), Error> {
         let headers = request.headers_mut();
         for (name, value) in &self.headers {
-            let header =
-                HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::InvalidInput {
-                    field: Cow::Owned(format!("header {name:?}")),
-                    reason: Cow::Borrowed("is not a valid header name"),
-                })?;
-            let mut value = HeaderValue::from_str(value).map_err(|_| Error::InvalidInput {
+            let (header, value) = header_pair(name, value).map_err(|bad| Error::InvalidInput {
                 field: Cow::Owned(format!("header {name:?}")),
-                reason: Cow::Borrowed("has a value that is not a valid header value"),
+                reason: Cow::Borrowed(bad.reason()),
             })?;
-            value.set_sensitive(is_secret_header(&header));
             headers.insert(header, value);
         }
         let id = match &self.request_id {

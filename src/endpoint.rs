@@ -103,10 +103,7 @@ pub fn build_request<E: Endpoint>(endpoint: &E, base: &str) -> Result<Request<By
         // endpoint's headers are checked here.
         let (name, value) = header_pair(name, value).map_err(|bad| Error::InvalidInput {
             field: Cow::Owned(format!("header {name}")),
-            reason: Cow::Borrowed(match bad {
-                BadHeader::Name => "is not a valid header name",
-                BadHeader::Value => "has a value that is not a valid header value",
-            }),
+            reason: Cow::Borrowed(bad.reason()),
         })?;
         headers.insert(name, value);
     }
@@ -130,8 +127,19 @@ pub(crate) enum BadHeader {
     Value,
 }
 
+impl BadHeader {
+    /// The reason of an [`Error::InvalidInput`] for this header, after its name.
+    pub(crate) fn reason(self) -> &'static str {
+        match self {
+            BadHeader::Name => "is not a valid header name",
+            BadHeader::Value => "has a value that is not a valid header value",
+        }
+    }
+}
+
 /// Parses one header pair given as text, the one place that does: static headers
-/// of an endpoint, the builder's custom headers (and, later, per-call headers).
+/// of an endpoint, the builder's custom headers and per-call headers
+/// ([`CallOptions::header`](crate::CallOptions::header)).
 /// A header that carries a credential is marked sensitive, so `Debug` of a
 /// request never shows it. Callers word the error for their context.
 pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), BadHeader> {
