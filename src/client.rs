@@ -27,8 +27,8 @@ use tracing::Instrument as _;
 use tracing::field::Empty;
 
 use crate::builder::ClientBuilder;
-use crate::credentials::{header_text_problem, is_secret_header};
-use crate::endpoint::{Endpoint, build_request};
+use crate::credentials::header_text_problem;
+use crate::endpoint::{Endpoint, build_request, header_pair};
 use crate::error::{
     ApiError, Error, ID_LIMIT, Inert, TEXT_LIMIT, Timeout, TransportKind, bound_owned, header_text,
     snippet,
@@ -298,16 +298,10 @@ impl CallOptions {
     fn apply(&self, request: &mut http::Request<Bytes>) -> Result<(), Error> {
         let headers = request.headers_mut();
         for (name, value) in &self.headers {
-            let header =
-                HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::InvalidInput {
-                    field: Cow::Owned(format!("header {name:?}")),
-                    reason: Cow::Borrowed("is not a valid header name"),
-                })?;
-            let mut value = HeaderValue::from_str(value).map_err(|_| Error::InvalidInput {
+            let (header, value) = header_pair(name, value).map_err(|bad| Error::InvalidInput {
                 field: Cow::Owned(format!("header {name:?}")),
-                reason: Cow::Borrowed("has a value that is not a valid header value"),
+                reason: Cow::Borrowed(bad.reason()),
             })?;
-            value.set_sensitive(is_secret_header(&header));
             headers.insert(header, value);
         }
         let id = match &self.request_id {
@@ -433,7 +427,7 @@ impl Client {
                 .and_then(|t| Instant::now().checked_add(t)),
         };
         let response = self.execute_in(request, context, span).await?;
-        decode(E::OPERATION, response.body(), E::SENSITIVE_RESPONSE)
+        E::decode_response(response.body())
             .map_err(|error| final_error(error, None, &context, None))
     }
 
@@ -575,11 +569,15 @@ impl Client {
     }
 }
 
-/// Decodes a success body. An empty body reads as JSON `null`, which is what `()`
-/// expects for `204 No Content` and what every other type rejects with a typed error.
-/// Trailing garbage after the JSON value is an error too. With `sensitive`, a
-/// failure keeps only the JSON path: the body and serde's message (which quotes
-/// values) could hold a secret.
+/// Decodes a success body as JSON into `T`: the default of
+/// [`Endpoint::decode_response`]. An empty body reads as JSON `null`, which a type
+/// that holds data rejects with a typed error (a `204` where data is expected is
+/// not `Ok`). No type is special: an endpoint without a response body says so
+/// itself (a row written `response: ()` overrides `decode_response`), so a `()`
+/// or a unit struct decoded here takes only what serde takes for it. Trailing
+/// garbage after the JSON value is an error too. With `sensitive`, a failure
+/// keeps only the JSON path: the body and serde's message (which quotes values)
+/// could hold a secret.
 pub(crate) fn decode<T: DeserializeOwned>(
     operation: &'static str,
     body: &[u8],
@@ -592,19 +590,8 @@ pub(crate) fn decode<T: DeserializeOwned>(
     };
     // The fast path: plain serde_json. Only when it fails, decode again with
     // path tracking to name the field (tracking costs an allocation per key).
-    match serde_json::from_slice::<T>(input) {
-        Ok(value) => return Ok(value),
-        // A type that carries no data (`()` for 204 actions) takes any JSON body: a
-        // server that starts answering `{}` where it sent nothing loses us nothing.
-        Err(_)
-            if std::mem::size_of::<T>() == 0
-                && serde_json::from_slice::<serde::de::IgnoredAny>(input).is_ok() =>
-        {
-            if let Ok(value) = serde_json::from_slice::<T>(b"null") {
-                return Ok(value);
-            }
-        }
-        Err(_) => {}
+    if let Ok(value) = serde_json::from_slice::<T>(input) {
+        return Ok(value);
     }
     // serde's message quotes the server's values, and a path its keys: both bounded.
     let fail = |path: String, message: String| Error::Decode {
@@ -665,9 +652,23 @@ mod tests {
             Error::Decode { path, .. } => assert_eq!(path, "items[1].n"),
             other => panic!("unexpected {other:?}"),
         }
+        // No type is special here: `()` and a unit struct take what serde takes
+        // for them (an empty body, as `null`), and no other body. Endpoints that
+        // answer no body say so in their row (`response: ()`), not by their size.
+        #[derive(serde::Deserialize, Debug)]
+        struct Unit;
         assert!(decode::<()>("op", b"", false).is_ok());
-        assert!(decode::<()>("op", b"{}", false).is_ok());
-        assert!(decode::<()>("op", b"<html>", false).is_err());
+        assert!(decode::<Unit>("op", b" ", false).is_ok());
+        for body in [&b"{}"[..], b"[]", b"0", b"<html>"] {
+            assert!(matches!(
+                decode::<()>("op", body, false),
+                Err(Error::Decode { .. })
+            ));
+            assert!(matches!(
+                decode::<Unit>("op", body, false),
+                Err(Error::Decode { .. })
+            ));
+        }
         assert!(matches!(
             decode::<Page>("op", b"", false),
             Err(Error::Decode { .. })

@@ -27,7 +27,8 @@ use crate::error::Error;
 /// The associated constants describe the operation itself (they are the columns of
 /// the endpoint table); the methods read the values of one particular call.
 pub trait Endpoint: serde::Serialize {
-    /// What a successful response decodes into; `()` for `204 No Content`.
+    /// What a successful response decodes into; `()` for an action that answers
+    /// no body (see [`decode_response`](Endpoint::decode_response)).
     type Response: DeserializeOwned;
 
     /// A stable snake_case name for logs, traces and errors (`start_instance`).
@@ -61,6 +62,54 @@ pub trait Endpoint: serde::Serialize {
     /// Whether a retry may re-send this call after the server may have acted on it.
     fn safe_to_repeat() -> bool {
         Self::IDEMPOTENT || Self::METHOD == Method::GET || Self::METHOD == Method::DELETE
+    }
+
+    /// Reads the body of a success answer into the response.
+    ///
+    /// The default decodes the body as JSON into [`Response`](Endpoint::Response),
+    /// whatever that type is: a body that is not one (an HTML page, trailing
+    /// bytes, an empty body where data is expected) is an [`Error::Decode`] naming
+    /// the JSON path, and an empty body reads as JSON `null`.
+    ///
+    /// A row of [`endpoint!`](crate::endpoint!) written `response: ()` declares
+    /// that the answer has no body to read, and overrides this to accept any body
+    /// and ignore it: the status is the answer, and a server that starts sending
+    /// `{}` (or anything else) with it must not turn a completed action into an
+    /// error. A hand-written endpoint without a response body says the same by
+    /// overriding it:
+    ///
+    /// ```
+    /// use mgc::{Endpoint, Error, endpoint::Query};
+    ///
+    /// /// `POST /v1/ping`, answered `204`.
+    /// #[derive(serde::Serialize)]
+    /// struct Ping;
+    ///
+    /// impl Endpoint for Ping {
+    ///     type Response = ();
+    ///     const OPERATION: &'static str = "ping";
+    ///     const METHOD: http::Method = http::Method::POST;
+    ///     const PATH_TEMPLATE: &'static str = "/v1/ping";
+    ///     const IDEMPOTENT: bool = true;
+    ///     const HEADERS: &'static [(&'static str, &'static str)] = &[];
+    ///     const HAS_BODY: bool = false;
+    ///     fn validate(&self) -> Result<(), Error> {
+    ///         Ok(())
+    ///     }
+    ///     fn write_path(&self, out: &mut String) {
+    ///         out.push_str(Self::PATH_TEMPLATE);
+    ///     }
+    ///     fn write_query(&self, _query: &mut Query<'_>) {}
+    ///     // No body to read: whatever comes with the success status is ignored.
+    ///     fn decode_response(_body: &[u8]) -> Result<(), Error> {
+    ///         Ok(())
+    ///     }
+    /// }
+    ///
+    /// assert!(Ping::decode_response(b"{\"accepted\":true}").is_ok());
+    /// ```
+    fn decode_response(body: &[u8]) -> Result<Self::Response, Error> {
+        crate::client::decode(Self::OPERATION, body, Self::SENSITIVE_RESPONSE)
     }
 }
 
@@ -103,10 +152,7 @@ pub fn build_request<E: Endpoint>(endpoint: &E, base: &str) -> Result<Request<By
         // endpoint's headers are checked here.
         let (name, value) = header_pair(name, value).map_err(|bad| Error::InvalidInput {
             field: Cow::Owned(format!("header {name}")),
-            reason: Cow::Borrowed(match bad {
-                BadHeader::Name => "is not a valid header name",
-                BadHeader::Value => "has a value that is not a valid header value",
-            }),
+            reason: Cow::Borrowed(bad.reason()),
         })?;
         headers.insert(name, value);
     }
@@ -130,8 +176,19 @@ pub(crate) enum BadHeader {
     Value,
 }
 
+impl BadHeader {
+    /// The reason of an [`Error::InvalidInput`] for this header, after its name.
+    pub(crate) fn reason(self) -> &'static str {
+        match self {
+            BadHeader::Name => "is not a valid header name",
+            BadHeader::Value => "has a value that is not a valid header value",
+        }
+    }
+}
+
 /// Parses one header pair given as text, the one place that does: static headers
-/// of an endpoint, the builder's custom headers (and, later, per-call headers).
+/// of an endpoint, the builder's custom headers and per-call headers
+/// ([`CallOptions::header`](crate::CallOptions::header)).
 /// A header that carries a credential is marked sensitive, so `Debug` of a
 /// request never shows it. Callers word the error for their context.
 pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), BadHeader> {

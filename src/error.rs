@@ -774,33 +774,26 @@ impl Error {
     /// Classifies a transport error from the hyper leaf.
     #[cfg(feature = "hyper")]
     pub(crate) fn from_hyper(error: hyper_util::client::legacy::Error) -> Error {
-        let kind = if is_tls(&error) {
-            TransportKind::Tls
-        } else if error.is_connect() {
-            TransportKind::Connect
-        } else {
-            TransportKind::Io
-        };
-        Error::Transport {
-            kind,
-            source: Box::new(error),
-        }
+        Error::transport(error.is_connect(), Box::new(error))
     }
 
     /// Classifies a transport error from reqwest.
     pub(crate) fn from_reqwest(error: reqwest::Error) -> Error {
-        let kind = if is_tls(&error) {
+        // reqwest errors carry the URL; ours hold no secret, but keep the message short.
+        Error::transport(error.is_connect(), Box::new(error.without_url()))
+    }
+
+    /// The one place a leaf's failure is classified: TLS when a rustls error is
+    /// in the chain, else a connect failure when the leaf says so, else I/O.
+    fn transport(is_connect: bool, source: BoxError) -> Error {
+        let kind = if is_tls(&*source) {
             TransportKind::Tls
-        } else if error.is_connect() {
+        } else if is_connect {
             TransportKind::Connect
         } else {
             TransportKind::Io
         };
-        // reqwest errors carry the URL; ours hold no secret, but keep the message short.
-        Error::Transport {
-            kind,
-            source: Box::new(error.without_url()),
-        }
+        Error::Transport { kind, source }
     }
 }
 

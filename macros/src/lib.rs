@@ -178,6 +178,14 @@ pub const fn header_value_ok(value: &str) -> bool {
 /// * `=> json` makes the (required) field the whole JSON body, for APIs whose body is
 ///   a named request type; don't mix it with `body` fields.
 ///
+/// `response` is the type a success answer's JSON body decodes into; a body that
+/// is not one (including an empty body, a `204`) is a decode error naming the
+/// JSON path. `response: ()`, written just so, declares an action whose answer
+/// has no body to read: the call returns `()` and whatever body comes with the
+/// success status (none, `{}`, anything) is ignored. (An alias of `()` is not
+/// read as the row saying so: it is decoded as JSON, where only an empty body
+/// passes.)
+///
 /// `status: 202` names the success status the API answers (200 when left out);
 /// `deliberate: { "difference" => "reason" }` lists, next to the row, where it
 /// departs on purpose from the API's description (both only feed the check that
@@ -253,8 +261,22 @@ macro_rules! endpoint {
         $lvis const $list: &[::mgc::endpoint::Operation] = &[$(<$name>::ROW),*];
     };
 
+    // --- how the row reads its answer: `response: ()` says there is no body to
+    // read (matched on the tokens, so it is the row that says it, not the type's
+    // size); any other response type is decoded as JSON ---
+    (@row [$($meta:tt)*] [$($vis:tt)*] $name:ident {
+        method: $method:tt, path: $path:tt, response: (), $($rest:tt)*
+    }) => {
+        $crate::endpoint!(@expand [no_content] [$($meta)*] [$($vis)*] $name {
+            method: $method, path: $path, response: (), $($rest)*
+        });
+    };
+    (@row [$($meta:tt)*] [$($vis:tt)*] $name:ident { $($body:tt)* }) => {
+        $crate::endpoint!(@expand [json] [$($meta)*] [$($vis)*] $name { $($body)* });
+    };
+
     // --- one row, in the grammar documented above ---
-    (@row [$(#[$meta:meta])*] [$vis:vis] $name:ident {
+    (@expand [$read:ident] [$(#[$meta:meta])*] [$vis:vis] $name:ident {
         method: $method:ident,
         path: $path:literal,
         response: $resp:ty,
@@ -480,6 +502,8 @@ macro_rules! endpoint {
                     $($(|| $crate::endpoint!(@is_body $rloc))*)?
                     $($(|| $crate::endpoint!(@is_body $oloc))*)?;
 
+                $crate::endpoint!(@decode $read);
+
                 fn validate(&self) -> ::core::result::Result<(), ::mgc::Error> {
                     $(
                         if let ::core::option::Option::Some(value) = &self.limit {
@@ -566,7 +590,7 @@ macro_rules! endpoint {
     };
 
     // --- a row the grammar above does not take: say which row, and why ---
-    (@row [$($meta:tt)*] [$($vis:tt)*] $name:ident { $($body:tt)* }) => {
+    (@expand [$read:ident] [$($meta:tt)*] [$($vis:tt)*] $name:ident { $($body:tt)* }) => {
         $crate::endpoint!(@keys $name $($body)*);
     };
     (@keys $n:ident method : $($rest:tt)*) => { $crate::endpoint!(@skip $n $($rest)*); };
@@ -677,6 +701,17 @@ macro_rules! endpoint {
             "`", stringify!($n), "`: field `", stringify!($f), "` has `setter = ", stringify!($other),
             "`; the setters are `exact` (takes exactly the type) and `list` (takes any iterator)"
         ));
+    };
+
+    // --- how a success answer is read: the default of the trait (JSON), or, for
+    // a row written `response: ()`, nothing to read ---
+    (@decode json) => {};
+    (@decode no_content) => {
+        /// The row says `response: ()`: the answer has no body to read, and
+        /// whatever body comes with the success status is ignored.
+        fn decode_response(_body: &[u8]) -> ::core::result::Result<(), ::mgc::Error> {
+            ::core::result::Result::Ok(())
+        }
     };
 
     // --- per-field dispatch on the wire location (no recursion across rows) ---

@@ -13,16 +13,27 @@ async fn bad_ids_are_rejected_before_anything_is_sent() {
             other => panic!("id {id:?}: expected InvalidInput, got {other:?}"),
         }
     }
-    let bad_header = client
-        .send_with(
-            PokeThing::new("1"),
-            CallOptions::new().header("x-bad", "line\nbreak"),
-        )
-        .await;
-    assert!(
-        matches!(bad_header, Err(Error::InvalidInput { .. })),
-        "{bad_header:?}"
-    );
+    // A per-call header is checked like every other, and the error names it.
+    for (name, value, wording) in [
+        (
+            "x-bad",
+            "line\nbreak",
+            r#"invalid input: `header "x-bad"` has a value that is not a valid header value"#,
+        ),
+        (
+            "bad name",
+            "v",
+            r#"invalid input: `header "bad name"` is not a valid header name"#,
+        ),
+    ] {
+        let bad_header = client
+            .send_with(PokeThing::new("1"), CallOptions::new().header(name, value))
+            .await;
+        match bad_header {
+            Err(err @ Error::InvalidInput { .. }) => assert_eq!(err.to_string(), wording),
+            other => panic!("header {name:?}: expected InvalidInput, got {other:?}"),
+        }
+    }
     assert_eq!(server.count(), 0, "nothing may reach the server");
 }
 

@@ -198,7 +198,76 @@ async fn a_server_that_drips_its_body_hits_the_attempt_timeout() {
 
 #[tokio::test]
 async fn an_action_tolerates_a_body_it_did_not_expect() {
-    let server = TestServer::start(vec![Reply::json(200, r#"{"accepted":true}"#)]).await;
-    let client = client_for(&server).build().unwrap();
-    client.send(PokeThing::new("1")).await.unwrap();
+    // A row written `response: ()` has no body to read: the success status is the
+    // answer, and whatever comes with it is ignored, JSON or not.
+    let bodies = [
+        "",
+        "{}",
+        r#"{"accepted":true}"#,
+        "null",
+        "<html>ok</html>",
+        "not json at all",
+    ];
+    let mut replies: Vec<Reply> = bodies
+        .iter()
+        .map(|body| Reply::Answer(200, vec![], (*body).to_owned()))
+        .collect();
+    replies.push(Reply::status(204));
+    let server = TestServer::start(replies).await;
+    let client = client_for(&server).max_attempts(1).build().unwrap();
+    for body in bodies.iter().chain(&["(204)"]) {
+        let answer: () = client
+            .send(PokeThing::new("1"))
+            .await
+            .unwrap_or_else(|e| panic!("body {body:?}: {e:?}"));
+        let () = answer;
+    }
+    assert_eq!(server.count(), bodies.len() + 1, "one attempt each");
+}
+
+/// A response type that carries no data is not special: only a row written
+/// `response: ()` says its answer has no body.
+#[derive(Debug, serde::Deserialize, PartialEq)]
+pub struct Ack;
+
+mgc::endpoint! {
+    /// An action whose answer is a unit struct: decoded as JSON, like any type.
+    pub struct AckThing {
+        method: POST,
+        path: "/v1/things/{id}/ack",
+        response: Ack,
+        required: {
+            /// The thing's id.
+            id: String => path;
+        },
+    }
+}
+
+#[tokio::test]
+async fn a_unit_struct_response_is_decoded_not_waved_through() {
+    let server = TestServer::start(vec![
+        Reply::status(204),
+        Reply::json(200, "{}"),
+        Reply::Answer(200, vec![], "<html>ok</html>".to_owned()),
+    ])
+    .await;
+    let client = client_for(&server).max_attempts(1).build().unwrap();
+    // An empty body reads as `null`, which serde takes for a unit struct.
+    assert_eq!(client.send(AckThing::new("1")).await.unwrap(), Ack);
+    for body in ["{}", "<html>ok</html>"] {
+        match client.send(AckThing::new("1")).await {
+            // The server may have acted: a POST that is not idempotent.
+            Err(Error::OutcomeUnknown { source, .. }) => assert!(
+                matches!(
+                    *source,
+                    Error::Decode {
+                        operation: "ack_thing",
+                        ..
+                    }
+                ),
+                "body {body:?}: {source:?}"
+            ),
+            other => panic!("body {body:?}: expected a decode error, got {other:?}"),
+        }
+    }
 }
