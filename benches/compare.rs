@@ -931,28 +931,21 @@ fn main() {
         );
     }
     println!();
+    let ceilings = |reference: usize, ours: usize| {
+        kinds
+            .iter()
+            .enumerate()
+            .map(|(k, kind)| {
+                let ratio = cell(k, 1, reference, |s| s.cpu_us) / cell(k, 1, ours, |s| s.cpu_us);
+                format!("{} {ratio:.2}x", kind.name())
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     println!(
         "The ceiling at 64 in flight (client CPU per call of the reference over ours): \
          reqwest leaf vs hand reqwest {}; hyper leaf vs raw hyper {}.",
-        kinds
-            .iter()
-            .enumerate()
-            .map(|(k, kind)| format!(
-                "{} {:.2}x",
-                kind.name(),
-                cell(k, 1, hand, |s| s.cpu_us) / cell(k, 1, leaf_r, |s| s.cpu_us)
-            ))
-            .collect::<Vec<_>>()
-            .join(", "),
-        kinds
-            .iter()
-            .enumerate()
-            .map(|(k, kind)| format!(
-                "{} {:.2}x",
-                kind.name(),
-                cell(k, 1, raw, |s| s.cpu_us) / cell(k, 1, leaf_h, |s| s.cpu_us)
-            ))
-            .collect::<Vec<_>>()
-            .join(", "),
+        ceilings(hand, leaf_r),
+        ceilings(raw, leaf_h),
     );
 }

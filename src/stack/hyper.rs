@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::Uri;
-use http_body_util::{BodyExt as _, Full};
+use http_body_util::Full;
 use hyper::rt::{Read, ReadBufCursor, Write};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
@@ -33,7 +33,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tower::Service;
 
 use crate::error::{BoxError, Error, TransportKind};
-use crate::stack::transport::CappedBody;
+use crate::stack::transport::{LeafFuture, read_capped};
 
 type Pooled = Client<HttpsConnector<Slots<Route>>, Full<Bytes>>;
 
@@ -103,7 +103,7 @@ impl HyperTransport {
 impl Service<http::Request<Bytes>> for HyperTransport {
     type Response = http::Response<Bytes>;
     type Error = BoxError;
-    type Future = Pin<Box<dyn Future<Output = Result<http::Response<Bytes>, BoxError>> + Send>>;
+    type Future = LeafFuture;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
         Poll::Ready(Ok(()))
@@ -114,25 +114,16 @@ impl Service<http::Request<Bytes>> for HyperTransport {
         let limit = self.body_limit;
         Box::pin(async move {
             let response = response.await.map_err(Error::from_hyper)?;
-            let (parts, mut incoming) = response.into_parts();
-            let announced = parts
-                .headers
-                .get(http::header::CONTENT_LENGTH)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse::<u64>().ok());
-            CappedBody::check_announced(limit, announced)?;
-            let mut body = CappedBody::new(limit);
-            while let Some(frame) = incoming.frame().await {
-                let frame = frame.map_err(|e| Error::Transport {
-                    kind: TransportKind::Io,
-                    source: Box::new(e),
-                })?;
-                if let Ok(data) = frame.into_data() {
-                    body.push(data)?;
-                }
-            }
-            Ok(http::Response::from_parts(parts, body.finish()))
+            Ok(read_capped(response, limit, body_error).await?)
         })
+    }
+}
+
+/// A failure while the body arrives: the connection broke or the framing was bad.
+fn body_error(error: hyper::Error) -> Error {
+    Error::Transport {
+        kind: TransportKind::Io,
+        source: Box::new(error),
     }
 }
 

@@ -1,10 +1,13 @@
-//! The leaf of the stack: reqwest, fed and read as `http` types.
+//! The leaf of the stack: reqwest, fed and read as `http` types; and what both
+//! leaves share, reading a body under a cap.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use bytes::{Bytes, BytesMut};
+use http_body::Body;
+use http_body_util::BodyExt as _;
 use tower::Service;
 
 use crate::error::{BoxError, Error};
@@ -25,10 +28,14 @@ impl ReqwestTransport {
     }
 }
 
+/// What a leaf's `call` returns.
+pub(crate) type LeafFuture =
+    Pin<Box<dyn Future<Output = Result<http::Response<Bytes>, BoxError>> + Send>>;
+
 impl Service<http::Request<Bytes>> for ReqwestTransport {
     type Response = http::Response<Bytes>;
     type Error = BoxError;
-    type Future = Pin<Box<dyn Future<Output = Result<http::Response<Bytes>, BoxError>> + Send>>;
+    type Future = LeafFuture;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
         Poll::Ready(Ok(()))
@@ -39,37 +46,45 @@ impl Service<http::Request<Bytes>> for ReqwestTransport {
         let limit = self.body_limit;
         Box::pin(async move {
             let request = reqwest::Request::try_from(request).map_err(Error::from_reqwest)?;
-            let mut response = client.execute(request).await.map_err(Error::from_reqwest)?;
-            CappedBody::check_announced(limit, response.content_length())?;
-            let body = read_body(&mut response, limit).await?;
-            let mut out = http::Response::new(body);
-            *out.status_mut() = response.status();
-            *out.version_mut() = response.version();
-            *out.headers_mut() = std::mem::take(response.headers_mut());
-            Ok(out)
+            let response = client.execute(request).await.map_err(Error::from_reqwest)?;
+            let response = read_capped(response.into(), limit, Error::from_reqwest).await?;
+            Ok(response)
         })
     }
 }
 
-/// Reads the body chunk by chunk, stopping as soon as it passes `limit`.
-async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<Bytes, Error> {
+/// The response with its whole body, read frame by frame: refused before reading
+/// when its announced length is over `limit`, and as soon as what arrived passes
+/// it otherwise, so memory stays bounded whatever the server sends.
+pub(crate) async fn read_capped<B>(
+    response: http::Response<B>,
+    limit: usize,
+    body_error: fn(B::Error) -> Error,
+) -> Result<http::Response<Bytes>, Error>
+where
+    B: Body<Data = Bytes> + Unpin,
+{
+    let (parts, mut incoming) = response.into_parts();
+    CappedBody::check_announced(limit, incoming.size_hint().exact())?;
     let mut body = CappedBody::new(limit);
-    while let Some(chunk) = response.chunk().await.map_err(Error::from_reqwest)? {
-        body.push(chunk)?;
+    while let Some(frame) = incoming.frame().await {
+        if let Ok(data) = frame.map_err(body_error)?.into_data() {
+            body.push(data)?;
+        }
     }
-    Ok(body.finish())
+    Ok(http::Response::from_parts(parts, body.finish()))
 }
 
 /// A response body gathered under a size cap, shared by both leaves. A body that
 /// arrives in one chunk is passed on without a copy.
-pub(crate) struct CappedBody {
+struct CappedBody {
     limit: usize,
     first: Option<Bytes>,
     rest: Option<BytesMut>,
 }
 
 impl CappedBody {
-    pub(crate) fn new(limit: usize) -> Self {
+    fn new(limit: usize) -> Self {
         CappedBody {
             limit,
             first: None,
@@ -78,14 +93,14 @@ impl CappedBody {
     }
 
     /// Refuses a body whose announced length is over the cap, before reading it.
-    pub(crate) fn check_announced(limit: usize, length: Option<u64>) -> Result<(), Error> {
+    fn check_announced(limit: usize, length: Option<u64>) -> Result<(), Error> {
         match length {
             Some(len) if len > limit as u64 => Err(Error::BodyTooLarge { limit }),
             _ => Ok(()),
         }
     }
 
-    pub(crate) fn push(&mut self, chunk: Bytes) -> Result<(), Error> {
+    fn push(&mut self, chunk: Bytes) -> Result<(), Error> {
         let so_far =
             self.first.as_ref().map_or(0, Bytes::len) + self.rest.as_ref().map_or(0, BytesMut::len);
         if so_far + chunk.len() > self.limit {
@@ -104,7 +119,7 @@ impl CappedBody {
         Ok(())
     }
 
-    pub(crate) fn finish(self) -> Bytes {
+    fn finish(self) -> Bytes {
         match (self.first, self.rest) {
             (_, Some(buf)) => buf.freeze(),
             (Some(head), None) => head,
