@@ -44,7 +44,8 @@
 //!
 //! Other modes, used by `benches/instructions.sh` (callgrind):
 //! `compare --serve` (pin to CPU 1, serve, print the address) and
-//! `compare --only CLIENT KIND CALLS ADDR` (make the calls, measure nothing).
+//! `compare --only CLIENT KIND CALLS ADDR [IN_FLIGHT]` (make the calls, measure
+//! nothing).
 
 mod support;
 
@@ -766,13 +767,15 @@ fn only(args: &[String], at: usize) {
     let kind = Kind::parse(&args[at + 2]);
     let calls: usize = args[at + 3].parse().expect("a number of calls");
     let addr: SocketAddr = args[at + 4].parse().expect("a server address");
+    let in_flight: usize = args.get(at + 5).map_or(1, |n| n.parse().expect("calls in flight"));
     support::pin_to_cpu(0);
     runtime().block_on(async move {
         let target = Target::new(who, addr);
-        // The same warm-up in every count, so that it cancels out of the difference
-        // between a count with CALLS calls and one with none.
-        drive(&target, kind, 1, 50).await;
-        drive(&target, kind, 1, calls).await;
+        // The same warm-up in every count (opening the connections too), so that
+        // it cancels out of the difference between a count with CALLS calls and
+        // one with none.
+        drive(&target, kind, in_flight, 50.max(in_flight)).await;
+        drive(&target, kind, in_flight, calls).await;
     });
 }
 

@@ -6,7 +6,7 @@
 #
 #   bash benches/instructions.sh [CALLS]
 #       the table: instructions per call, and the ratios the targets are about
-#   bash benches/instructions.sh --profile CLIENT KIND [CALLS]
+#   bash benches/instructions.sh --profile CLIENT KIND [CALLS] [IN_FLIGHT]
 #       where the instructions of one client go: callgrind_annotate, inclusive
 #       (PROFILE_SELF=1: self), per call, start-up subtracted (CLIENT: raw-hyper hand-reqwest mgc-hyper mgc-reqwest;
 #       KIND: get list create start)
@@ -21,7 +21,7 @@ for _ in $(seq 1 100); do [ -s "$addr_file" ] && break; sleep 0.1; done
 addr=$(head -1 "$addr_file")
 
 if [ "${1:-}" = "--profile" ]; then
-  client=$2 kind=$3 calls=${4:-3000}
+  client=$2 kind=$3 calls=${4:-3000} in_flight=${5:-1}
   # PROFILE_SELF=1: each function's own instructions, without its callees'.
   inclusive=yes what=inclusive
   [ "${PROFILE_SELF:-0}" = 1 ] && inclusive=no what=self
@@ -31,7 +31,7 @@ if [ "${1:-}" = "--profile" ]; then
     local out
     out=$(mktemp)
     valgrind --tool=callgrind --dump-instr=no --callgrind-out-file="$out" \
-      "$exe" --only "$client" "$kind" "$1" "$addr" > /dev/null 2>&1
+      "$exe" --only "$client" "$kind" "$1" "$addr" "$in_flight" > /dev/null 2>&1
     callgrind_annotate --inclusive="$inclusive" --threshold=100 "$out" 2>/dev/null | awk '
       /^ *[0-9,]+ / { n = $1; gsub(",", "", n); line = $0
                       sub(/^ *[0-9,]+ *(\([ 0-9.]+%\))? */, "", line)
@@ -41,7 +41,7 @@ if [ "${1:-}" = "--profile" ]; then
   }
   base=$(mktemp)
   inclusive 0 > "$base"
-  echo "callgrind, $client $kind: $what instructions per call (a run of $calls calls minus a run of none)"
+  echo "callgrind, $client $kind, $in_flight in flight: $what instructions per call (a run of $calls calls minus a run of none)"
   inclusive "$calls" | awk -F'\t' -v calls="$calls" '
     FNR == NR { before[$2] += $1; next }
     { per = ($1 - before[$2]) / calls; if (per >= 100) printf "%10.0f  %s\n", per, $2 }' "$base" - \

@@ -22,7 +22,7 @@ use crate::stack::HttpService;
 use crate::stack::headers::SetHeadersLayer;
 use crate::stack::retry::{RetryConfig, RetryPolicy};
 use crate::stack::timeout::name_elapsed;
-use crate::stack::transport::ReqwestTransport;
+use crate::stack::transport::{Bottom, ReqwestTransport};
 
 /// The `User-Agent` this crate sends: `mgc-rust/<version>`.
 pub const USER_AGENT_PREFIX: &str = concat!("mgc-rust/", env!("CARGO_PKG_VERSION"));
@@ -435,7 +435,7 @@ impl ClientBuilder {
             &self.headers,
         )?;
         let transport = match self.transport {
-            Some(transport) => transport,
+            Some(transport) => Bottom::Custom(transport),
             None => {
                 let options = TransportOptions {
                     base: base.parse().map_err(|_| {
@@ -541,13 +541,13 @@ fn leaf_transport(
     proxy: &ProxySetting,
     root_certificates: &[Vec<u8>],
     options: &TransportOptions,
-) -> Result<HttpService, Error> {
+) -> Result<Bottom, Error> {
     let tls = tls_config(root_certificates)?;
     #[cfg(feature = "hyper")]
     if leaf.unwrap_or_default() == Leaf::Hyper {
         match hyper_proxy(proxy, &options.base)? {
             Ok(tunnel) => {
-                return Ok(HttpService::new(crate::stack::hyper::HyperTransport::new(
+                return Ok(Bottom::Hyper(crate::stack::hyper::HyperTransport::new(
                     crate::stack::hyper::HyperOptions {
                         tls,
                         connect_timeout: options.connect_timeout,
@@ -622,7 +622,7 @@ fn reqwest_transport(
     tls: rustls::ClientConfig,
     proxy: &ProxySetting,
     options: &TransportOptions,
-) -> Result<HttpService, Error> {
+) -> Result<Bottom, Error> {
     let mut client = reqwest::Client::builder();
     match proxy {
         // A proxy from the environment would see the key of a plain-http loopback
@@ -647,7 +647,7 @@ fn reqwest_transport(
         .pool_idle_timeout(options.pool_idle_timeout)
         .build()
         .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}").into()))?;
-    Ok(HttpService::new(ReqwestTransport::new(
+    Ok(Bottom::Reqwest(ReqwestTransport::new(
         client,
         options.body_limit,
     )))

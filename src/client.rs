@@ -23,6 +23,8 @@ use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, LOCATION};
 use serde::de::DeserializeOwned;
 use tower::ServiceExt as _;
+use futures_util::FutureExt as _;
+use futures_util::future::Either;
 use tracing::Instrument as _;
 use tracing::field::Empty;
 
@@ -169,16 +171,21 @@ pub(crate) fn report_failure(span: &tracing::Span, error: &Error, what: &'static
 }
 
 /// Runs `work` inside `span`, and reports its failure there as `what`.
-pub(crate) async fn run_in<T>(
-    span: &tracing::Span,
+///
+/// A plain function returning a combinator, not an `async fn`: an `async fn`
+/// would keep `work` twice in its state (the argument, and the instrumented future
+/// made from it), doubling the size of every call's future.
+pub(crate) fn run_in<'a, T>(
+    span: &'a tracing::Span,
     what: &'static str,
-    work: impl Future<Output = Result<T, Error>>,
-) -> Result<T, Error> {
-    let outcome = work.instrument(span.clone()).await;
-    if let Err(error) = &outcome {
-        report_failure(span, error, what);
-    }
-    outcome
+    work: impl Future<Output = Result<T, Error>> + 'a,
+) -> impl Future<Output = Result<T, Error>> + 'a {
+    work.instrument(span.clone()).map(move |outcome| {
+        if let Err(error) = &outcome {
+            report_failure(span, error, what);
+        }
+        outcome
+    })
 }
 
 /// Records a header the server sent on `span` as `field`: bounded and inert, like
@@ -408,15 +415,26 @@ impl Client {
         run_in(&span, "call failed", self.send_in(endpoint, options, &span)).await
     }
 
-    async fn send_in<E: Endpoint>(
-        &self,
+    /// Builds the request now and returns the call: a failure to build is a
+    /// ready error, and nothing of the endpoint or the request stays in the
+    /// future beside the call that carries it.
+    fn send_in<'a, E: Endpoint>(
+        &'a self,
         endpoint: E,
         options: CallOptions,
-        span: &tracing::Span,
-    ) -> Result<E::Response, Error> {
-        let mut request = build_request(&endpoint, &self.inner.base)?;
-        drop(endpoint);
-        options.apply(&mut request)?;
+        span: &'a tracing::Span,
+    ) -> impl Future<Output = Result<E::Response, Error>> + 'a
+    where
+        E::Response: 'a,
+    {
+        let prepared = build_request(&endpoint, &self.inner.base).and_then(|mut request| {
+            options.apply(&mut request)?;
+            Ok(request)
+        });
+        let request = match prepared {
+            Ok(request) => request,
+            Err(error) => return Either::Left(std::future::ready(Err(error))),
+        };
         let context = CallContext {
             operation: E::OPERATION,
             safe_to_repeat: E::safe_to_repeat() || options.safe_to_repeat,
@@ -426,9 +444,13 @@ impl Client {
                 .total_timeout
                 .and_then(|t| Instant::now().checked_add(t)),
         };
-        let response = self.execute_in(request, context, span).await?;
-        E::decode_response(response.body())
-            .map_err(|error| final_error(error, None, &context, None))
+        Either::Right(
+            self.execute_in(request, context, span)
+                .map(move |response| {
+                    E::decode_response(response?.body())
+                        .map_err(|error| final_error(error, None, &context, None))
+                }),
+        )
     }
 
     /// Runs an already built request through the stack: the one non-generic path
@@ -451,20 +473,34 @@ impl Client {
 
     /// [`execute`](Self::execute) inside the caller's `mgc.call` span, which it
     /// fills in (request id, status, trace id).
-    async fn execute_in(
-        &self,
+    ///
+    /// The request goes into the stack's call before the returned future exists,
+    /// so that future does not hold it a second time.
+    fn execute_in<'a>(
+        &'a self,
         mut request: http::Request<Bytes>,
         context: CallContext,
-        span: &tracing::Span,
-    ) -> Result<http::Response<Bytes>, Error> {
+        span: &'a tracing::Span,
+    ) -> impl Future<Output = Result<http::Response<Bytes>, Error>> + Send + 'a {
         request.extensions_mut().insert(context);
         let sent_id = request.headers().get(REQUEST_ID).cloned();
-        let sent_id = sent_id.as_ref().and_then(|v| v.to_str().ok());
-        if let Some(id) = sent_id {
+        if let Some(id) = sent_id.as_ref().and_then(|v| v.to_str().ok()) {
             // Checked to be visible ASCII before it was set: safe to show as is.
             span.record("mgc.request_id", id);
         }
-        let outcome = self.inner.service.clone().oneshot(request).await;
+        let call = self.inner.service.clone().oneshot(request);
+        async move { Self::finish(call.await, context, span, sent_id) }
+    }
+
+    /// What became of a request: its response when it succeeded, else the one
+    /// error that says what happened.
+    fn finish(
+        outcome: Result<http::Response<Bytes>, crate::error::BoxError>,
+        context: CallContext,
+        span: &tracing::Span,
+        sent_id: Option<HeaderValue>,
+    ) -> Result<http::Response<Bytes>, Error> {
+        let sent_id = sent_id.as_ref().and_then(|v| v.to_str().ok());
         let (cause, ending) = match outcome {
             Ok(response) => {
                 let status = response.status();

@@ -41,7 +41,10 @@ type Pooled = Client<HttpsConnector<Slots<Route>>, Full<Bytes>>;
 /// a size cap, like [`ReqwestTransport`](super::transport::ReqwestTransport).
 #[derive(Clone, Debug)]
 pub struct HyperTransport {
-    client: Pooled,
+    // Behind one `Arc`: the stack clones its leaf on every call and attempt, and
+    // a hyper-util client is a dozen reference counts (pool, connector, executor,
+    // timers) to bump and drop each time.
+    client: Arc<Pooled>,
     body_limit: usize,
 }
 
@@ -94,7 +97,7 @@ impl HyperTransport {
             .timer(TokioTimer::new())
             .build(connector);
         HyperTransport {
-            client,
+            client: Arc::new(client),
             body_limit: options.body_limit,
         }
     }

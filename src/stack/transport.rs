@@ -32,6 +32,44 @@ impl ReqwestTransport {
 pub(crate) type LeafFuture =
     Pin<Box<dyn Future<Output = Result<http::Response<Bytes>, BoxError>> + Send>>;
 
+/// The bottom of the stack: one of our leaves, or a transport of the user's.
+///
+/// An enum rather than a boxed service because the stack clones it on every call
+/// (the client clones its stack per call, the retry clones what is under it per
+/// attempt): a clone of a boxed service is an allocation, a clone of a leaf one
+/// reference count.
+#[derive(Clone)]
+pub(crate) enum Bottom {
+    Reqwest(ReqwestTransport),
+    #[cfg(feature = "hyper")]
+    Hyper(crate::stack::hyper::HyperTransport),
+    Custom(crate::stack::HttpService),
+}
+
+impl Service<http::Request<Bytes>> for Bottom {
+    type Response = http::Response<Bytes>;
+    type Error = BoxError;
+    type Future = LeafFuture;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        match self {
+            Bottom::Reqwest(leaf) => leaf.poll_ready(cx),
+            #[cfg(feature = "hyper")]
+            Bottom::Hyper(leaf) => leaf.poll_ready(cx),
+            Bottom::Custom(service) => service.poll_ready(cx),
+        }
+    }
+
+    fn call(&mut self, request: http::Request<Bytes>) -> LeafFuture {
+        match self {
+            Bottom::Reqwest(leaf) => leaf.call(request),
+            #[cfg(feature = "hyper")]
+            Bottom::Hyper(leaf) => leaf.call(request),
+            Bottom::Custom(service) => service.call(request),
+        }
+    }
+}
+
 impl Service<http::Request<Bytes>> for ReqwestTransport {
     type Response = http::Response<Bytes>;
     type Error = BoxError;
