@@ -35,7 +35,7 @@ use tower::Service;
 use crate::error::{BoxError, Error, TransportKind};
 use crate::stack::transport::{LeafFuture, read_capped};
 
-type Pooled = Client<HttpsConnector<Slots<Route>>, Full<Bytes>>;
+type Pooled = Client<Shared<HttpsConnector<Slots<Route>>>, Full<Bytes>>;
 
 /// Sends `http::Request<Bytes>` over hyper and reads the whole response body under
 /// a size cap, like [`ReqwestTransport`](super::transport::ReqwestTransport).
@@ -88,7 +88,10 @@ impl HyperTransport {
             inner: route,
             slots: Arc::new(Semaphore::new(options.max_connections)),
         };
-        let connector = HttpsConnector::from((slots, Arc::new(options.tls)));
+        let connector = Shared(Arc::new(HttpsConnector::from((
+            slots,
+            Arc::new(options.tls),
+        ))));
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(options.pool_idle_timeout)
             // Without a timer, idle connections are only reaped when a request
@@ -127,6 +130,46 @@ fn body_error(error: hyper::Error) -> Error {
     Error::Transport {
         kind: TransportKind::Io,
         source: Box::new(error),
+    }
+}
+
+/// A connector behind one `Arc`. hyper-util clones its connector for every
+/// request, in case the request needs a new connection; ours is a TLS connector
+/// over the slots over the route, four reference counts deep, and nearly every
+/// request is served by a pooled connection. The real clone happens only when a
+/// connection is opened.
+struct Shared<C>(Arc<C>);
+
+impl<C> Clone for Shared<C> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<C> Service<Uri> for Shared<C>
+where
+    C: Service<Uri> + Clone + Send + Sync + 'static,
+    C::Future: Send,
+    C::Error: Into<BoxError>,
+{
+    type Response = C::Response;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<C::Response, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        // Readiness is asked of the clone that connects, below.
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        let connector = (*self.0).clone();
+        Box::pin(async move {
+            let mut connector = connector;
+            let ready = tower::ServiceExt::ready(&mut connector)
+                .await
+                .map_err(Into::into)?;
+            ready.call(uri).await.map_err(Into::into)
+        })
     }
 }
 
