@@ -767,7 +767,9 @@ fn only(args: &[String], at: usize) {
     let kind = Kind::parse(&args[at + 2]);
     let calls: usize = args[at + 3].parse().expect("a number of calls");
     let addr: SocketAddr = args[at + 4].parse().expect("a server address");
-    let in_flight: usize = args.get(at + 5).map_or(1, |n| n.parse().expect("calls in flight"));
+    let in_flight: usize = args
+        .get(at + 5)
+        .map_or(1, |n| n.parse().expect("calls in flight"));
     support::pin_to_cpu(0);
     runtime().block_on(async move {
         let target = Target::new(who, addr);

@@ -20,11 +20,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use futures_util::FutureExt as _;
+use futures_util::future::Either;
 use http::header::{HeaderName, HeaderValue, LOCATION};
 use serde::de::DeserializeOwned;
 use tower::ServiceExt as _;
-use futures_util::FutureExt as _;
-use futures_util::future::Either;
 use tracing::Instrument as _;
 use tracing::field::Empty;
 
