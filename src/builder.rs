@@ -16,12 +16,12 @@ use tower::{Layer, Service, ServiceBuilder, ServiceExt as _};
 use crate::client::Client;
 use crate::credentials::{Credentials, Secret};
 use crate::endpoint::{BadHeader, header_pair};
-use crate::error::{BoxError, Error, Timeout};
+use crate::error::{BoxError, Error};
 use crate::region::{API_HOST, DEFAULT_BASE_PATH, Region};
 use crate::stack::HttpService;
+use crate::stack::attempt::Attempt;
 use crate::stack::headers::SetHeadersLayer;
 use crate::stack::retry::{RetryConfig, RetryPolicy};
-use crate::stack::timeout::name_elapsed;
 use crate::stack::transport::{Bottom, ReqwestTransport};
 
 /// The `User-Agent` this crate sends: `mgc-rust/<version>`.
@@ -450,26 +450,19 @@ impl ClientBuilder {
             }
         };
 
-        let attempt = self.attempt_timeout;
-        // The cap sits below the retry, so a back-off holds no slot, and above the
-        // attempt timeout, so waiting for a slot never counts against an attempt
-        // (which for a create would read as "may have been sent").
-        let core = ServiceBuilder::new()
-            .retry(RetryPolicy::new(self.retry))
-            .concurrency_limit(self.max_concurrent_requests)
-            .map_err(name_elapsed(attempt, Timeout::Attempt))
-            .timeout(attempt)
-            .layer(SetHeadersLayer::new(headers.clone()))
-            .service(transport);
-        let mut service = match self.total_timeout {
-            Some(total) => HttpService::new(
-                ServiceBuilder::new()
-                    .map_err(name_elapsed(total, Timeout::Total))
-                    .timeout(total)
-                    .service(core),
-            ),
-            None => HttpService::new(core),
-        };
+        // The slot and both deadlines are taken per attempt, below the retry, so
+        // a back-off holds no slot (stack::attempt says why in one layer).
+        let attempt = Attempt::new(
+            SetHeadersLayer::new(headers.clone()).layer(transport),
+            self.max_concurrent_requests,
+            self.attempt_timeout,
+            self.total_timeout,
+        );
+        let mut service = HttpService::new(
+            ServiceBuilder::new()
+                .retry(RetryPolicy::new(self.retry))
+                .service(attempt),
+        );
         for wrap in self.layers.into_iter().rev() {
             service = wrap(service);
         }

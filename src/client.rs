@@ -35,6 +35,7 @@ use crate::error::{
     ApiError, Error, ID_LIMIT, Inert, TEXT_LIMIT, Timeout, TransportKind, bound_owned, header_text,
     snippet,
 };
+use crate::stack::attempt::NotSent;
 use crate::stack::retry::{Ended, Ending};
 use crate::stack::{CallContext, HttpService};
 
@@ -463,6 +464,15 @@ impl Client {
         context: CallContext,
     ) -> Result<http::Response<Bytes>, Error> {
         let span = call_span(context.operation);
+        // Without a deadline of the caller's, the client's total timeout is one.
+        let context = CallContext {
+            deadline: context.deadline.or_else(|| {
+                self.inner
+                    .total_timeout
+                    .and_then(|t| Instant::now().checked_add(t))
+            }),
+            ..context
+        };
         run_in(
             &span,
             "call failed",
@@ -531,7 +541,12 @@ impl Client {
                 (cause, ending)
             }
             Err(error) => match error.downcast::<Ended>() {
-                Ok(ended) => (Error::from_box(ended.source), Some(ended.ending)),
+                Ok(ended) => match ended.source.downcast::<NotSent>() {
+                    // Nothing reached the server: the failure as it is, whatever
+                    // the call (a create that never left is not of unknown outcome).
+                    Ok(not_sent) => return Err(not_sent.0.with_request_id(sent_id)),
+                    Err(source) => (Error::from_box(source), Some(ended.ending)),
+                },
                 Err(other) => (Error::from_box(other), None),
             },
         };

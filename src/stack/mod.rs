@@ -3,20 +3,26 @@
 //! Outermost first:
 //!
 //! ```text
-//! user layers -> total timeout -> retry -> attempt timeout -> headers -> transport
+//! user layers -> retry -> attempt (in-flight slot, attempt and call deadlines) -> headers -> leaf
 //! ```
 //!
-//! * the **total timeout** bounds the whole operation, back-off included;
-//! * [`retry`] re-sends what is safe to re-send, with capped, jittered back-off;
-//! * the **attempt timeout** bounds one attempt, body included, so a server that
-//!   drips its answer cannot stall a call;
+//! * [`retry`] re-sends what is safe to re-send, with capped, jittered back-off
+//!   that never sleeps toward a deadline it would pass;
+//! * the **attempt** layer takes a slot among the client's requests in flight
+//!   (waiting, if it must, no later than the call's deadline), then bounds the
+//!   attempt, body included, by the earlier of the attempt timeout and the call's
+//!   deadline: one timer per attempt serves both timeouts, so a server that drips
+//!   its answer cannot stall a call, and the whole call stays within its total
+//!   timeout;
 //! * [`headers`] adds the client-wide headers (credentials, user agent, custom ones);
-//! * [`transport`] hands the request to reqwest and reads the body under a size cap.
+//! * the leaf ([`hyper`] by default, or [`transport`]'s reqwest) sends the request
+//!   and reads the body under a size cap.
 //!
 //! Every layer speaks `http::Request<Bytes>` -> `http::Response<Bytes>`, so any
 //! tower layer written for `http` fits in, and the stack is type-erased once
 //! ([`HttpService`]) into something `Clone + Send + Sync`.
 
+pub(crate) mod attempt;
 pub mod headers;
 #[cfg(feature = "hyper")]
 pub mod hyper;

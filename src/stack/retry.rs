@@ -52,7 +52,7 @@ use tower::retry::budget::{Budget, TpsBudget};
 
 use super::CallContext;
 use crate::client::{ErrorType, TRACE_ID, error_type, record_server_header};
-use crate::error::{BoxError, Error, TransportKind};
+use crate::error::{BoxError, Error, Timeout, TransportKind};
 use tracing::Span;
 use tracing::field::Empty;
 
@@ -434,7 +434,9 @@ impl RetryPolicy {
                     kind: TransportKind::Io,
                     ..
                 })
-                | Some(Error::Timeout(_)) => unsafe_failure,
+                | Some(Error::Timeout(Timeout::Attempt(_))) => unsafe_failure,
+                // The call's time is up: nothing is left to retry in.
+                Some(Error::Timeout(Timeout::Total(_))) => Verdict::Final,
                 _ => Verdict::Final,
             },
         }

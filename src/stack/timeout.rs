@@ -1,5 +1,8 @@
-//! Attempt and total timeouts: tower's `Timeout`, with its `Elapsed` turned into an
-//! [`Error::Timeout`] that says which of the two fired.
+//! Naming a timeout: tower's anonymous `Elapsed` turned into an
+//! [`Error::Timeout`] that says which limit fired, for a `tower::timeout` layer of
+//! your own. The client's own attempt and total timeouts are one timer per
+//! attempt in the attempt layer (see [`stack`](crate::stack)), which names them
+//! directly.
 
 use std::time::Duration;
 

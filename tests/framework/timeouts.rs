@@ -185,3 +185,47 @@ async fn huge_durations_and_retry_after_values_never_panic() {
         .build();
     assert!(matches!(nan, Err(Error::Config(_))), "{nan:?}");
 }
+
+#[tokio::test]
+async fn a_call_waiting_for_a_slot_gives_up_at_its_deadline_and_is_never_sent() {
+    for &leaf in LEAVES {
+        eprintln!("leaf: {leaf:?}");
+        let server = TestServer::start(vec![Reply::Hang]).await;
+        // One slot, no whole-call timeout: the first call holds the slot for as
+        // long as the server hangs.
+        let client = client_for(&server)
+            .leaf(leaf)
+            .max_concurrent_requests(1)
+            .attempt_timeout(Duration::from_secs(30))
+            .total_timeout(None)
+            .build()
+            .unwrap();
+        let holder = tokio::spawn({
+            let client = client.clone();
+            async move { client.send(GetThing::new("1")).await }
+        });
+        while server.count() == 0 {
+            tokio::task::yield_now().await;
+        }
+
+        // A create with a deadline of its own waits for the slot, and gives up
+        // when its deadline passes: a timeout, not an unknown outcome, since
+        // nothing was sent.
+        let request = http::Request::post(format!("{}/v1/things", client.base_url()))
+            .header("content-type", "application/json")
+            .body(bytes::Bytes::from_static(br#"{"name":"web"}"#))
+            .unwrap();
+        let context = mgc::stack::CallContext {
+            operation: "create_thing",
+            safe_to_repeat: false,
+            deadline: Some(Instant::now() + Duration::from_millis(300)),
+        };
+        let started = Instant::now();
+        let err = client.execute(request, context).await.unwrap_err();
+        assert!(matches!(err, Error::Timeout(Timeout::Total(_))), "{err:?}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert_eq!(server.count(), 1, "the create never left");
+        assert!(!holder.is_finished(), "the first call still holds the slot");
+        holder.abort();
+    }
+}
