@@ -394,7 +394,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Replaces the reqwest transport at the bottom of the stack, e.g. with a test
+    /// Replaces the leaf at the bottom of the stack, e.g. with a test
     /// double. Headers, timeouts and retries still apply on top of it.
     pub fn transport<S>(mut self, service: S) -> Self
     where
