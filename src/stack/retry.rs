@@ -605,6 +605,13 @@ impl tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
             return None;
         }
         decided("retry");
+        // `request` is the copy tower sends next. Copies are made bare (a copy
+        // per call would otherwise cost an allocation even when nothing is
+        // retried), so the call's context goes back in here, where a retry is
+        // certain: the attempt layer below reads the deadline from it.
+        if let Some(context) = context {
+            request.extensions_mut().insert(context);
+        }
         // The attempt is over before its back-off begins.
         drop(attempt);
         let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);

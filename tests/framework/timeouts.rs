@@ -229,3 +229,22 @@ async fn a_call_waiting_for_a_slot_gives_up_at_its_deadline_and_is_never_sent() 
         holder.abort();
     }
 }
+
+#[tokio::test]
+async fn a_retried_attempt_still_ends_at_the_calls_deadline() {
+    for &leaf in LEAVES {
+        eprintln!("leaf: {leaf:?}");
+        let server = TestServer::start(vec![Reply::Hang, Reply::Hang, Reply::Hang]).await;
+        // The first attempt times out at 300 ms and is retried; the second must
+        // end at the call's deadline (500 ms), not run its own full 300 ms.
+        let client = client_for(&server)
+            .leaf(leaf)
+            .attempt_timeout(Duration::from_millis(300))
+            .total_timeout(Some(Duration::from_millis(500)))
+            .build()
+            .unwrap();
+        let err = client.send(GetThing::new("1")).await.unwrap_err();
+        assert!(matches!(err, Error::Timeout(Timeout::Total(_))), "{err:?}");
+        assert_eq!(server.count(), 2, "one retry, cut short by the deadline");
+    }
+}
