@@ -446,7 +446,8 @@ impl ClientBuilder {
                     max_connections: self.max_concurrent_requests,
                     body_limit: self.body_limit,
                 };
-                leaf_transport(self.leaf, &self.proxy, &self.root_certificates, &options)?
+                let proxy = self.proxy.resolve(&options.base)?;
+                leaf_transport(self.leaf, &proxy, &self.root_certificates, &options)?
             }
         };
 
@@ -538,7 +539,7 @@ fn leaf_transport(
     let tls = tls_config(root_certificates)?;
     #[cfg(feature = "hyper")]
     if leaf.unwrap_or_default() == Leaf::Hyper {
-        match hyper_proxy(proxy, &options.base)? {
+        match hyper_proxy(proxy, &options.base) {
             Ok(tunnel) => {
                 return Ok(Bottom::Hyper(crate::stack::hyper::HyperTransport::new(
                     crate::stack::hyper::HyperOptions {
@@ -561,38 +562,49 @@ fn leaf_transport(
     reqwest_transport(tls, proxy, options)
 }
 
-/// The proxy the hyper leaf tunnels through for `base`, if any; the inner `Err`
-/// says why the hyper leaf cannot use it (and reqwest might).
+/// The proxy the hyper leaf tunnels through for `base`, if any; `Err` says why
+/// the hyper leaf cannot use it (and reqwest might).
 #[cfg(feature = "hyper")]
-#[allow(clippy::type_complexity)]
 fn hyper_proxy(
     proxy: &ProxySetting,
     base: &Uri,
-) -> Result<Result<Option<crate::stack::hyper::ProxyTunnel>, &'static str>, Error> {
+) -> Result<Option<crate::stack::hyper::ProxyTunnel>, &'static str> {
     use hyper_util::client::proxy::matcher::Matcher;
 
     let matcher = match proxy {
-        ProxySetting::Off => return Ok(Ok(None)),
-        ProxySetting::Environment if base.host().is_some_and(is_loopback) => return Ok(Ok(None)),
+        ProxySetting::Off => return Ok(None),
         // The variables reqwest reads too (its system-proxy feature is off).
         ProxySetting::Environment => Matcher::from_env(),
-        ProxySetting::Url(url) => {
-            check_proxy_url(url)?;
-            Matcher::builder().all(url.expose().to_owned()).build()
-        }
+        ProxySetting::Url(url) => Matcher::builder().all(url.expose().to_owned()).build(),
     };
     let Some(intercept) = matcher.intercept(base) else {
-        return Ok(Ok(None));
+        return Ok(None);
     };
     if intercept.uri().scheme_str() != Some("http") {
-        return Ok(Err(
+        return Err(
             "the hyper leaf tunnels through http:// proxies only: choose Leaf::Reqwest for this proxy",
-        ));
+        );
     }
-    Ok(Ok(Some(crate::stack::hyper::ProxyTunnel {
+    Ok(Some(crate::stack::hyper::ProxyTunnel {
         uri: intercept.uri().clone(),
         auth: intercept.basic_auth().cloned(),
-    })))
+    }))
+}
+
+impl ProxySetting {
+    /// The setting both leaves follow for `base`, decided once: a hand-given URL
+    /// is checked, and a loopback base (the emulator's, over plain http) is never
+    /// proxied from the environment, which would show the proxy its key.
+    fn resolve(self, base: &Uri) -> Result<ProxySetting, Error> {
+        Ok(match self {
+            ProxySetting::Url(url) => {
+                check_proxy_url(&url)?;
+                ProxySetting::Url(url)
+            }
+            ProxySetting::Environment if base.host().is_some_and(is_loopback) => ProxySetting::Off,
+            other => other,
+        })
+    }
 }
 
 /// A proxy URL given by hand must be one: a typo would otherwise mean a direct
@@ -618,16 +630,9 @@ fn reqwest_transport(
 ) -> Result<Bottom, Error> {
     let mut client = reqwest::Client::builder();
     match proxy {
-        // A proxy from the environment would see the key of a plain-http loopback
-        // call (the emulator); other hosts keep the usual proxy variables, and
-        // https keeps the key inside TLS.
-        ProxySetting::Environment if options.base.host().is_some_and(is_loopback) => {
-            client = client.no_proxy();
-        }
         ProxySetting::Environment => {}
         ProxySetting::Off => client = client.no_proxy(),
         ProxySetting::Url(url) => {
-            check_proxy_url(url)?;
             let proxy = reqwest::Proxy::all(url.expose().trim())
                 .map_err(|_| Error::Config(Cow::Borrowed("the proxy URL is not a valid URL")))?;
             client = client.proxy(proxy);
