@@ -367,7 +367,7 @@ impl<T: Display + ?Sized> Display for PathSegment<'_, T> {
         impl fmt::Write for Encode<'_, '_> {
             fn write_str(&mut self, s: &str) -> fmt::Result {
                 // Ids are nearly always plain (UUIDs): skip the encoder for them.
-                if s.bytes().all(is_unreserved) {
+                if is_plain(s, &PLAIN_IN_SEGMENT) {
                     return self.0.write_str(s);
                 }
                 for part in utf8_percent_encode(s, PATH_SEGMENT) {
@@ -448,16 +448,50 @@ pub trait QueryValue {
 
 /// Percent-encodes `s` as (part of) a query value.
 pub fn encode_query_value(s: &str, out: &mut String) {
-    if s.bytes().all(|b| is_unreserved(b) || b == b':') {
+    if is_plain(s, &PLAIN_IN_QUERY) {
         out.push_str(s);
     } else {
         out.extend(utf8_percent_encode(s, QUERY_VALUE));
     }
 }
 
-/// RFC 3986 unreserved: the bytes [`PATH_SEGMENT`] leaves alone.
-fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+/// Appends `value` as exactly one percent-encoded path segment, like
+/// [`PathSegment`], written straight into `out`: ids are nearly always plain
+/// (UUIDs), so the value is written as is and re-encoded only when it is not.
+pub fn push_path_segment<T: Display + ?Sized>(out: &mut String, value: &T) {
+    let start = out.len();
+    let _ = write!(out, "{value}");
+    if !is_plain(&out[start..], &PLAIN_IN_SEGMENT) {
+        let raw = out.split_off(start);
+        out.extend(utf8_percent_encode(&raw, PATH_SEGMENT));
+    }
+}
+
+/// Whether every byte of `s` stays literal, by a table lookup per byte: this check
+/// runs on every id and query value of every call.
+fn is_plain(s: &str, plain: &[bool; 256]) -> bool {
+    s.bytes().all(|b| plain[usize::from(b)])
+}
+
+/// The bytes [`PATH_SEGMENT`] leaves alone (RFC 3986 unreserved), as a table;
+/// `plain_tables_agree_with_the_encoder` checks it against the set.
+static PLAIN_IN_SEGMENT: [bool; 256] = plain_table(b"-_.~");
+/// The bytes [`QUERY_VALUE`] leaves alone, as a table.
+static PLAIN_IN_QUERY: [bool; 256] = plain_table(b"-_.~:");
+
+const fn plain_table(punctuation: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let mut i = 0;
+    while i < punctuation.len() {
+        table[punctuation[i] as usize] = true;
+        i += 1;
+    }
+    table
 }
 
 impl QueryValue for str {
@@ -516,6 +550,39 @@ impl<T: QueryValue + ?Sized> QueryValue for &T {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_tables_agree_with_the_encoder() {
+        for b in 0..=255u8 {
+            let one = [b];
+            let Ok(s) = std::str::from_utf8(&one) else {
+                assert!(!PLAIN_IN_SEGMENT[usize::from(b)] && !PLAIN_IN_QUERY[usize::from(b)]);
+                continue;
+            };
+            let literal = |set| utf8_percent_encode(s, set).to_string() == s;
+            assert_eq!(
+                PLAIN_IN_SEGMENT[usize::from(b)],
+                literal(PATH_SEGMENT),
+                "{b:#x}"
+            );
+            assert_eq!(
+                PLAIN_IN_QUERY[usize::from(b)],
+                literal(QUERY_VALUE),
+                "{b:#x}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_path_segment_is_encoded_only_when_it_must_be() {
+        let mut out = String::from("/v1/");
+        push_path_segment(&mut out, "9ec75090-2872-4f51-8111-53d05d96d2c6");
+        assert_eq!(out, "/v1/9ec75090-2872-4f51-8111-53d05d96d2c6");
+        let mut out = String::from("/v1/");
+        push_path_segment(&mut out, &"a/b c%é");
+        assert_eq!(out, "/v1/a%2Fb%20c%25%C3%A9");
+        assert_eq!(out[4..], PathSegment("a/b c%é").to_string());
+    }
 
     #[test]
     fn a_segment_never_splits_or_climbs() {

@@ -748,7 +748,7 @@ macro_rules! endpoint {
 
     (@path_arg path $field:ident $this:ident $name:ident $out:ident) => {
         if $name == stringify!($field) {
-            let _ = ::core::fmt::Write::write_fmt($out, format_args!("{}", ::mgc::endpoint::PathSegment(&$this.$field)));
+            ::mgc::endpoint::push_path_segment($out, &$this.$field);
         }
     };
     (@path_arg $other:ident $field:ident $this:ident $name:ident $out:ident) => {};

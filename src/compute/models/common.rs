@@ -132,7 +132,12 @@ string_enum! {
 
 impl QueryValue for Expand {
     fn write_query_value(&self, out: &mut String) {
-        encode_query_value(self.as_str(), out);
+        match self {
+            // A value from a newer server (or a user) may need encoding.
+            Expand::Other(other) => encode_query_value(other, out),
+            // Known names are plain (`known_expand_names_need_no_encoding`).
+            known => out.push_str(known.as_str()),
+        }
     }
 }
 
@@ -153,3 +158,21 @@ pub const VM_INSTANCE_HEADER_VERSION_NAME: &str = "x-api-version";
 /// [`ListInstances`](crate::compute::ListInstances) and
 /// [`GetInstance`](crate::compute::GetInstance).
 pub const VM_INSTANCE_HEADER_VERSION: &str = "1.1";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_expand_names_need_no_encoding() {
+        for name in Expand::KNOWN_VALUES {
+            let (mut direct, mut encoded) = (String::new(), String::new());
+            Expand::from(*name).write_query_value(&mut direct);
+            encode_query_value(name, &mut encoded);
+            assert_eq!(direct, encoded);
+        }
+        let mut out = String::new();
+        Expand::from("a,b").write_query_value(&mut out);
+        assert_eq!(out, "a%2Cb");
+    }
+}
