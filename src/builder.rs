@@ -18,11 +18,11 @@ use crate::credentials::{Credentials, Secret};
 use crate::endpoint::{BadHeader, header_pair};
 use crate::error::{BoxError, Error};
 use crate::region::{API_HOST, DEFAULT_BASE_PATH, Region};
-use crate::stack::HttpService;
 use crate::stack::attempt::Attempt;
 use crate::stack::headers::SetHeadersLayer;
 use crate::stack::retry::{RetryConfig, RetryPolicy};
 use crate::stack::transport::{Bottom, ReqwestTransport};
+use crate::stack::{HttpService, Stack};
 
 /// The `User-Agent` this crate sends: `mgc-rust/<version>`.
 pub const USER_AGENT_PREFIX: &str = concat!("mgc-rust/", env!("CARGO_PKG_VERSION"));
@@ -459,14 +459,18 @@ impl ClientBuilder {
             self.attempt_timeout,
             self.total_timeout,
         );
-        let mut service = HttpService::new(
-            ServiceBuilder::new()
-                .retry(RetryPolicy::new(self.retry))
-                .service(attempt),
-        );
-        for wrap in self.layers.into_iter().rev() {
-            service = wrap(service);
-        }
+        let own = ServiceBuilder::new()
+            .retry(RetryPolicy::new(self.retry))
+            .service(attempt);
+        let service = if self.layers.is_empty() {
+            Stack::Own(own)
+        } else {
+            let mut service = HttpService::new(own);
+            for wrap in self.layers.into_iter().rev() {
+                service = wrap(service);
+            }
+            Stack::Layered(service)
+        };
 
         Ok(Client::from_parts(crate::client::Parts {
             service,

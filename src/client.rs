@@ -16,6 +16,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -37,7 +38,7 @@ use crate::error::{
 };
 use crate::stack::attempt::NotSent;
 use crate::stack::retry::{Ended, Ending};
-use crate::stack::{CallContext, HttpService};
+use crate::stack::{CallContext, Stack};
 
 /// The `X-Request-ID` header.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -221,7 +222,7 @@ pub struct Client {
 }
 
 struct Inner {
-    service: HttpService,
+    service: Stack,
     base: String,
     total_timeout: Option<Duration>,
     preview_headers: http::HeaderMap,
@@ -229,7 +230,7 @@ struct Inner {
 
 /// What [`ClientBuilder::build`] hands over.
 pub(crate) struct Parts {
-    pub service: HttpService,
+    pub service: Stack,
     pub base: String,
     pub total_timeout: Option<Duration>,
     pub preview_headers: http::HeaderMap,
@@ -303,7 +304,8 @@ impl CallOptions {
         self
     }
 
-    fn apply(&self, request: &mut http::Request<Bytes>) -> Result<(), Error> {
+    /// Sets this call's headers on `request`; returns the request id it set.
+    fn apply(&self, request: &mut http::Request<Bytes>) -> Result<HeaderValue, Error> {
         let headers = request.headers_mut();
         for (name, value) in &self.headers {
             let (header, value) = header_pair(name, value).map_err(|bad| Error::InvalidInput {
@@ -329,8 +331,8 @@ impl CallOptions {
             },
             None => new_request_id(),
         };
-        headers.insert(REQUEST_ID, id);
-        Ok(())
+        headers.insert(REQUEST_ID, id.clone());
+        Ok(id)
     }
 }
 
@@ -350,7 +352,11 @@ fn new_request_id() -> HeaderValue {
         out[at + 1] = HEX[usize::from(byte & 0x0f)];
         at += 2;
     }
-    HeaderValue::from_bytes(&out).expect("hex digits and dashes are a valid header value")
+    // Owned rather than copied into a vector: the value is cloned for the call's
+    // errors and for tower's copy of the request, and a clone of an owned `Bytes`
+    // is a reference count, where a vector's first clone allocates.
+    HeaderValue::from_maybe_shared(Bytes::from_owner(out))
+        .expect("hex digits and dashes are a valid header value")
 }
 
 /// The request [`Client::send`] would issue, as plain data for snapshot tests
@@ -429,11 +435,11 @@ impl Client {
         E::Response: 'a,
     {
         let prepared = build_request(&endpoint, &self.inner.base).and_then(|mut request| {
-            options.apply(&mut request)?;
-            Ok(request)
+            let id = options.apply(&mut request)?;
+            Ok((request, id))
         });
-        let request = match prepared {
-            Ok(request) => request,
+        let (request, sent_id) = match prepared {
+            Ok(prepared) => prepared,
             Err(error) => return Either::Left(std::future::ready(Err(error))),
         };
         let context = CallContext {
@@ -446,7 +452,7 @@ impl Client {
                 .and_then(|t| Instant::now().checked_add(t)),
         };
         Either::Right(
-            self.execute_in(request, context, span)
+            self.execute_in(request, context, span, Some(sent_id))
                 .map(move |response| {
                     E::decode_response(response?.body())
                         .map_err(|error| final_error(error, None, &context, None))
@@ -473,10 +479,11 @@ impl Client {
             }),
             ..context
         };
+        let sent_id = request.headers().get(REQUEST_ID).cloned();
         run_in(
             &span,
             "call failed",
-            self.execute_in(request, context, &span),
+            self.execute_in(request, context, &span, sent_id),
         )
         .await
     }
@@ -491,14 +498,22 @@ impl Client {
         mut request: http::Request<Bytes>,
         context: CallContext,
         span: &'a tracing::Span,
+        sent_id: Option<HeaderValue>,
     ) -> impl Future<Output = Result<http::Response<Bytes>, Error>> + Send + 'a {
         request.extensions_mut().insert(context);
-        let sent_id = request.headers().get(REQUEST_ID).cloned();
-        if let Some(id) = sent_id.as_ref().and_then(|v| v.to_str().ok()) {
+        if !span.is_disabled()
+            && let Some(id) = sent_id.as_ref().and_then(|v| v.to_str().ok())
+        {
             // Checked to be visible ASCII before it was set: safe to show as is.
             span.record("mgc.request_id", id);
         }
-        let call = self.inner.service.clone().oneshot(request);
+        // Boxed: the call's future is moved (into the caller's, and the caller's
+        // into a task) before it runs, and every byte of it is one more to copy
+        // into cold memory; a box is written once, in place.
+        let call: Pin<Box<dyn Future<Output = _> + Send>> = match &self.inner.service {
+            Stack::Own(stack) => Box::pin(stack.clone().oneshot(request)),
+            Stack::Layered(stack) => Box::pin(stack.clone().oneshot(request)),
+        };
         async move { Self::finish(call.await, context, span, sent_id) }
     }
 
@@ -510,7 +525,8 @@ impl Client {
         span: &tracing::Span,
         sent_id: Option<HeaderValue>,
     ) -> Result<http::Response<Bytes>, Error> {
-        let sent_id = sent_id.as_ref().and_then(|v| v.to_str().ok());
+        // Read as text only where it is shown: the check is per byte.
+        let id_text = || sent_id.as_ref().and_then(|v| v.to_str().ok());
         let (cause, ending) = match outcome {
             Ok(response) => {
                 let status = response.status();
@@ -519,7 +535,7 @@ impl Client {
                 tracing::debug!(
                     operation = context.operation,
                     status = status.as_u16(),
-                    request_id = sent_id.unwrap_or(""),
+                    request_id = id_text().unwrap_or(""),
                     "response"
                 );
                 if status.is_success() {
@@ -544,13 +560,13 @@ impl Client {
                 Ok(ended) => match ended.source.downcast::<NotSent>() {
                     // Nothing reached the server: the failure as it is, whatever
                     // the call (a create that never left is not of unknown outcome).
-                    Ok(not_sent) => return Err(not_sent.0.with_request_id(sent_id)),
+                    Ok(not_sent) => return Err(not_sent.0.with_request_id(id_text())),
                     Err(source) => (Error::from_box(source), Some(ended.ending)),
                 },
                 Err(other) => (Error::from_box(other), None),
             },
         };
-        Err(final_error(cause, ending, &context, sent_id))
+        Err(final_error(cause, ending, &context, id_text()))
     }
 
     /// The exact request [`send`](Self::send) would issue for `endpoint`, without

@@ -41,6 +41,27 @@ use crate::error::BoxError;
 /// [`ClientBuilder::layer`](crate::ClientBuilder::layer) wraps.
 pub type HttpService = BoxCloneSyncService<http::Request<Bytes>, http::Response<Bytes>, BoxError>;
 
+/// Our own layers, as one concrete type: what the client calls when no layer of
+/// the user's wraps them.
+pub(crate) type OwnStack = tower::retry::Retry<
+    retry::RetryPolicy,
+    attempt::Attempt<headers::SetHeaders<transport::Bottom>>,
+>;
+
+/// The stack the client calls once per call.
+///
+/// Type-erased ([`HttpService`]) only when the user added layers: the client
+/// clones its stack for every call, and a boxed service's clone is an allocation
+/// and its call another, where a clone of our own stack is a few reference counts
+/// and its future is stored in the call's own.
+// One per client; boxing our stack would add a pointer to follow on every call.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone)]
+pub(crate) enum Stack {
+    Own(OwnStack),
+    Layered(HttpService),
+}
+
 /// What the layers need to know about the call a request belongs to. The client puts
 /// it in the request's extensions.
 #[derive(Debug, Clone, Copy)]
