@@ -16,24 +16,25 @@ use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::Uri;
 use http_body_util::Full;
+use hyper::body::Incoming;
 use hyper::rt::{Read, ReadBufCursor, Write};
 use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::proxy::Tunnel;
 use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
+use hyper_util::client::legacy::{Client, ResponseFuture};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use tokio::net::TcpStream;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tower::Service;
 
 use crate::error::{BoxError, Error, TransportKind};
-use crate::stack::transport::{LeafFuture, read_capped};
+use crate::stack::transport::{ReadCapped, read_capped};
 
 type Pooled = Client<Shared<HttpsConnector<Slots<Route>>>, Full<Bytes>>;
 
@@ -109,19 +110,68 @@ impl HyperTransport {
 impl Service<http::Request<Bytes>> for HyperTransport {
     type Response = http::Response<Bytes>;
     type Error = BoxError;
-    type Future = LeafFuture;
+    type Future = HyperCall;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
         Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
-        let response = self.client.request(request.map(Full::new));
-        let limit = self.body_limit;
-        Box::pin(async move {
-            let response = response.await.map_err(Error::from_hyper)?;
-            Ok(read_capped(response, limit, body_error).await?)
-        })
+    fn call(&mut self, request: http::Request<Bytes>) -> HyperCall {
+        HyperCall {
+            state: CallState::Head(self.client.request(request.map(Full::new))),
+            limit: self.body_limit,
+        }
+    }
+}
+
+/// One request on the hyper leaf: its head, then its body under the cap.
+///
+/// A plain struct rather than a boxed `async` block: the attempt holds it inline,
+/// so a call on the default leaf allocates no future of ours below the call's own.
+pub struct HyperCall {
+    state: CallState,
+    limit: usize,
+}
+
+// The body state is the larger, and boxing it would bring back the allocation
+// this future exists to avoid: a call goes through both states once.
+#[allow(clippy::large_enum_variant)]
+enum CallState {
+    Head(ResponseFuture),
+    Body(ReadCapped<Incoming>),
+    Done,
+}
+
+impl std::fmt::Debug for HyperCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HyperCall").finish_non_exhaustive()
+    }
+}
+
+impl Future for HyperCall {
+    type Output = Result<http::Response<Bytes>, BoxError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        loop {
+            match &mut this.state {
+                CallState::Head(head) => match ready!(Pin::new(head).poll(cx)) {
+                    Ok(response) => {
+                        this.state = CallState::Body(read_capped(response, this.limit, body_error))
+                    }
+                    Err(error) => {
+                        this.state = CallState::Done;
+                        return Poll::Ready(Err(Error::from_hyper(error).into()));
+                    }
+                },
+                CallState::Body(body) => {
+                    let outcome = ready!(Pin::new(body).poll(cx));
+                    this.state = CallState::Done;
+                    return Poll::Ready(outcome.map_err(Into::into));
+                }
+                CallState::Done => panic!("HyperCall polled after it finished"),
+            }
+        }
     }
 }
 

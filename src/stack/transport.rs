@@ -3,11 +3,10 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 
 use bytes::{Bytes, BytesMut};
 use http_body::Body;
-use http_body_util::BodyExt as _;
 use tower::Service;
 
 use crate::error::{BoxError, Error};
@@ -46,10 +45,32 @@ pub(crate) enum Bottom {
     Custom(crate::stack::HttpService),
 }
 
+/// What [`Bottom`] returns: the hyper leaf's call inline (it is the default
+/// leaf, and its future a plain struct), any other boxed.
+// Inline on purpose: it lives in the attempt's future, itself in the call's box.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum BottomFuture {
+    #[cfg(feature = "hyper")]
+    Hyper(crate::stack::hyper::HyperCall),
+    Boxed(LeafFuture),
+}
+
+impl Future for BottomFuture {
+    type Output = Result<http::Response<Bytes>, BoxError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            #[cfg(feature = "hyper")]
+            BottomFuture::Hyper(call) => Pin::new(call).poll(cx),
+            BottomFuture::Boxed(future) => future.as_mut().poll(cx),
+        }
+    }
+}
+
 impl Service<http::Request<Bytes>> for Bottom {
     type Response = http::Response<Bytes>;
     type Error = BoxError;
-    type Future = LeafFuture;
+    type Future = BottomFuture;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
         match self {
@@ -60,12 +81,12 @@ impl Service<http::Request<Bytes>> for Bottom {
         }
     }
 
-    fn call(&mut self, request: http::Request<Bytes>) -> LeafFuture {
+    fn call(&mut self, request: http::Request<Bytes>) -> BottomFuture {
         match self {
-            Bottom::Reqwest(leaf) => leaf.call(request),
+            Bottom::Reqwest(leaf) => BottomFuture::Boxed(leaf.call(request)),
             #[cfg(feature = "hyper")]
-            Bottom::Hyper(leaf) => leaf.call(request),
-            Bottom::Custom(service) => service.call(request),
+            Bottom::Hyper(leaf) => BottomFuture::Hyper(leaf.call(request)),
+            Bottom::Custom(service) => BottomFuture::Boxed(service.call(request)),
         }
     }
 }
@@ -94,23 +115,66 @@ impl Service<http::Request<Bytes>> for ReqwestTransport {
 /// The response with its whole body, read frame by frame: refused before reading
 /// when its announced length is over `limit`, and as soon as what arrived passes
 /// it otherwise, so memory stays bounded whatever the server sends.
-pub(crate) async fn read_capped<B>(
+pub(crate) fn read_capped<B>(
     response: http::Response<B>,
     limit: usize,
     body_error: fn(B::Error) -> Error,
-) -> Result<http::Response<Bytes>, Error>
+) -> ReadCapped<B>
 where
     B: Body<Data = Bytes> + Unpin,
 {
-    let (parts, mut incoming) = response.into_parts();
-    CappedBody::check_announced(limit, incoming.size_hint().exact())?;
-    let mut body = CappedBody::new(limit);
-    while let Some(frame) = incoming.frame().await {
-        if let Ok(data) = frame.map_err(body_error)?.into_data() {
-            body.push(data)?;
+    let (parts, body) = response.into_parts();
+    let refused = CappedBody::check_announced(limit, body.size_hint().exact()).err();
+    ReadCapped {
+        parts: Some(parts),
+        body,
+        capped: CappedBody::new(limit),
+        body_error,
+        refused,
+    }
+}
+
+/// The future [`read_capped`] returns: a plain struct rather than an `async`
+/// block, so a leaf can hold it inline in its own future.
+pub(crate) struct ReadCapped<B: Body> {
+    parts: Option<http::response::Parts>,
+    body: B,
+    capped: CappedBody,
+    body_error: fn(B::Error) -> Error,
+    /// A body announced over the cap: refused at the first poll, unread.
+    refused: Option<Error>,
+}
+
+impl<B> Future for ReadCapped<B>
+where
+    B: Body<Data = Bytes> + Unpin,
+{
+    type Output = Result<http::Response<Bytes>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        if let Some(refused) = this.refused.take() {
+            return Poll::Ready(Err(refused));
+        }
+        loop {
+            match ready!(Pin::new(&mut this.body).poll_frame(cx)) {
+                Some(Ok(frame)) => {
+                    if let Ok(data) = frame.into_data() {
+                        this.capped.push(data)?;
+                    }
+                }
+                Some(Err(error)) => return Poll::Ready(Err((this.body_error)(error))),
+                None => {
+                    let parts = this
+                        .parts
+                        .take()
+                        .expect("ReadCapped polled after it finished");
+                    let body = std::mem::replace(&mut this.capped, CappedBody::new(0)).finish();
+                    return Poll::Ready(Ok(http::Response::from_parts(parts, body)));
+                }
+            }
         }
     }
-    Ok(http::Response::from_parts(parts, body.finish()))
 }
 
 /// A response body gathered under a size cap, shared by both leaves. A body that
